@@ -1,0 +1,16 @@
+"""Piccolo configuration: the engine and the apps whose migrations make the schema."""
+
+from piccolo.conf.apps import AppRegistry
+
+from tenants.database import make_engine
+
+DB = make_engine()
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "tenants.network.piccolo_app",
+        "tenants.access.piccolo_app",
+        "tenants.audit.piccolo_app",
+        "policies.piccolo_app",
+    ]
+)

@@ -1,0 +1,147 @@
+"""The PostgreSQL engine and the tenant transaction: the one door to tenant data.
+
+The application connects as the non-owner role ``dealernet_app`` so that row-level
+security applies; migrations connect as the owner. Every unit of work runs in a
+transaction that first states which dealers it may see (``app.dealer_ids``), so a
+query that forgets its ``dealer_id`` filter still returns nothing foreign.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import asyncpg
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+APP_ROLE = "dealernet_app"
+"""Role the application runs as; owns nothing, so RLS always applies to it."""
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/dealernet"
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def connection_config(url: str | None = None, *, as_owner: bool = False) -> dict[str, Any]:
+    """asyncpg keyword arguments for ``url``; the app role unless ``as_owner``."""
+    parsed = urlparse(url or database_url())
+    config: dict[str, Any] = {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "database": (parsed.path or "/postgres").lstrip("/"),
+    }
+    if parsed.password:
+        config["password"] = parsed.password
+    if not as_owner:
+        # `role` is not reset by the pool's RESET ALL, so every pooled connection
+        # stays the unprivileged role for its whole life.
+        config["server_settings"] = {"role": APP_ROLE, "application_name": "dealernet"}
+    return config
+
+
+def make_engine(url: str | None = None, *, as_owner: bool | None = None) -> PostgresEngine:
+    if as_owner is None:
+        as_owner = os.environ.get("DEALERNET_DB_AS_OWNER") == "1"
+    return PostgresEngine(config=connection_config(url, as_owner=as_owner))
+
+
+def engine() -> PostgresEngine:
+    found = engine_finder()
+    if not isinstance(found, PostgresEngine):
+        raise RuntimeError("piccolo_conf.DB must be a PostgresEngine")
+    return found
+
+
+async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
+    await engine().start_connection_pool(min_size=min_size, max_size=max_size)
+
+
+async def close_pool() -> None:
+    db = engine()
+    if db.pool is not None:
+        await db.close_connection_pool()
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """The dealers a unit of work may touch, and on whose behalf it runs."""
+
+    dealer_ids: tuple[int, ...]
+    user_id: int | None = None
+    api_key_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, dealer_ids: Iterable[int], user_id: int | None = None, api_key_id: int | None = None
+    ) -> TenantScope:
+        return cls(tuple(sorted(set(dealer_ids))), user_id, api_key_id)
+
+    def pg_array(self) -> str:
+        return "{" + ",".join(str(d) for d in self.dealer_ids) + "}"
+
+
+@dataclass
+class ActiveTransaction:
+    scope: TenantScope
+    connection: asyncpg.Connection
+
+
+_active: ContextVar[ActiveTransaction | None] = ContextVar("dealernet_tenant_tx", default=None)
+
+
+def current_transaction() -> ActiveTransaction | None:
+    return _active.get()
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    scope: TenantScope, *, fresh: bool = False
+) -> AsyncIterator[ActiveTransaction]:
+    """Run a unit of work for ``scope`` in its own transaction.
+
+    Joins an enclosing tenant transaction of the same scope (a mutation and the
+    services it calls share one transaction). ``fresh=True`` always opens a new
+    one: dataloader batches and sibling resolvers run concurrently, and one
+    asyncpg connection cannot serve two queries at once.
+    """
+    active = _active.get()
+    if active is not None and not fresh:
+        if active.scope.dealer_ids != scope.dealer_ids:
+            raise RuntimeError("nested tenant transaction with a different dealer scope")
+        yield active
+        return
+    db = engine()
+    outer = db.current_transaction.set(None)
+    try:
+        async with db.transaction() as tx:
+            connection: asyncpg.Connection = tx.connection
+            await connection.execute(
+                "select set_config('app.dealer_ids', $1, true),"
+                " set_config('app.user_id', $2, true)",
+                scope.pg_array(),
+                str(scope.user_id or ""),
+            )
+            state = ActiveTransaction(scope, connection)
+            token = _active.set(state)
+            try:
+                yield state
+            finally:
+                _active.reset(token)
+    finally:
+        db.current_transaction.reset(outer)
+
+
+@asynccontextmanager
+async def network_transaction(*, fresh: bool = False) -> AsyncIterator[ActiveTransaction]:
+    """A transaction with no dealer in scope: reference tables only."""
+    async with tenant_transaction(TenantScope(()), fresh=fresh) as tx:
+        yield tx
