@@ -8,6 +8,7 @@ query that forgets its ``dealer_id`` filter still returns nothing foreign.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -61,8 +62,18 @@ def engine() -> PostgresEngine:
     return found
 
 
+async def init_connection(connection: asyncpg.Connection) -> None:
+    """JSON columns arrive as Python values, not strings."""
+    for kind in ("json", "jsonb"):
+        await connection.set_type_codec(
+            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
 async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
-    await engine().start_connection_pool(min_size=min_size, max_size=max_size)
+    await engine().start_connection_pool(
+        min_size=min_size, max_size=max_size, init=init_connection
+    )
 
 
 async def close_pool() -> None:

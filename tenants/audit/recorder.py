@@ -41,8 +41,8 @@ async def record(
         action,
         object_type,
         str(object_id),
-        json.dumps(_jsonable(before)) if before is not None else None,
-        json.dumps(_jsonable(after)) if after is not None else None,
+        _jsonable(before),
+        _jsonable(after),
         request_id,
     )
     return entry_id

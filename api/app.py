@@ -1,0 +1,122 @@
+"""The Litestar application: GraphQL at /graphql, /health, and the web frontend."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.response import File, Response
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from redis.asyncio import Redis
+from strawberry.litestar import make_graphql_controller
+
+from api.auth.principal import authenticate
+from api.schema import schema
+from api.schema.context import Context
+from api.settings import Settings
+from api.settings import load as load_settings
+from policies.store import PolicyStore
+from tenants.access.throttle import SignInThrottle
+from tenants.database import close_pool, engine, start_pool
+
+log = logging.getLogger("dealernet")
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    await start_pool()
+    redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    store = await PolicyStore.load()
+    await store.listen()
+    app.state.redis = redis
+    app.state.policies = store
+    app.state.throttle = SignInThrottle(redis)
+    try:
+        yield
+    finally:
+        await store.stop()
+        await redis.aclose()
+        await close_pool()
+
+
+async def graphql_context(request: Request[Any, Any, Any], state: State) -> Context:
+    """Built for every GraphQL HTTP request; credentials are optional here."""
+    store: PolicyStore = state.policies
+    auth = await authenticate(request.headers, request.cookies, store, method=request.method)
+    return Context(
+        auth=auth,
+        policies=store,
+        settings=state.settings,
+        throttle=state.throttle,
+        remote_addr=request.client.host if request.client else "",
+        request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+    )
+
+
+@get("/health", sync_to_thread=False, include_in_schema=False)
+async def health(state: State) -> Response[dict[str, str]]:
+    """200 only when both PostgreSQL and Redis answer: load balancers route on it."""
+    checks: dict[str, str] = {}
+    try:
+        db = engine()
+        assert db.pool is not None
+        async with db.pool.acquire(timeout=2) as connection:
+            await connection.fetchval("select 1", timeout=2)
+        checks["postgres"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["postgres"] = f"down: {type(exc).__name__}"
+    try:
+        await state.redis.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["redis"] = f"down: {type(exc).__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return Response(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+        headers={} if healthy else {"Retry-After": "5"},
+    )
+
+
+def _frontend_routes(dist: Path) -> list[Any]:
+    """Static assets plus the SPA's index.html for any other browser path."""
+    index = dist / "index.html"
+
+    @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=False)
+    def spa(path: str = "") -> File:
+        if not index.exists():
+            raise NotFoundException("Frontend not built: run `make frontend`")
+        return File(index, content_disposition_type="inline", media_type="text/html")
+
+    routes: list[Any] = [spa]
+    if (dist / "assets").is_dir():
+        routes.insert(
+            0, create_static_files_router(path="/assets", directories=[dist / "assets"])
+        )
+    return routes
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    graphql = make_graphql_controller(
+        schema,
+        path="/graphql",
+        context_getter=graphql_context,
+        graphql_ide="graphiql" if settings.development else None,
+        allow_queries_via_get=False,
+    )
+    return Litestar(
+        route_handlers=[graphql, health, *_frontend_routes(settings.frontend_dist)],
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        debug=False,
+    )

@@ -1,0 +1,51 @@
+"""The GraphQL schema, merged from the per-domain query and mutation types."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from api.schema.access import AccessMutation, AccessQuery, ApiKey
+from api.schema.audit import AuditEntry, AuditQuery
+from api.schema.error_codes import ErrorCodes
+from api.schema.network import (
+    Dealer,
+    Manufacturer,
+    Membership,
+    NetworkMutation,
+    NetworkQuery,
+    Region,
+    StaffUser,
+)
+from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
+from api.schema.viewer import ViewerQuery
+from api.settings import Settings
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(
+        description="Any object by its global ID; null when it does not exist or is not yours."
+    )
+
+
+Query = merge_types(
+    "Query", (NodeQuery, ViewerQuery, NetworkQuery, PoliciesQuery, AuditQuery, AccessQuery)
+)
+Mutation = merge_types("Mutation", (AccessMutation, NetworkMutation, PoliciesMutation))
+
+_limits = Settings()
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Dealer, Region, Manufacturer, StaffUser, Membership, AuditEntry, PolicyOverride, ApiKey],
+    extensions=[
+        ErrorCodes,
+        QueryDepthLimiter(max_depth=_limits.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=_limits.max_aliases),
+        MaxTokensLimiter(max_token_count=_limits.max_tokens),
+    ],
+)
