@@ -12,6 +12,7 @@ from typing import Any
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File, Response
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
@@ -62,7 +63,7 @@ async def graphql_context(request: Request[Any, Any, Any], state: State) -> Cont
     )
 
 
-@get("/health", sync_to_thread=False, include_in_schema=False)
+@get("/health", include_in_schema=False)
 async def health(state: State) -> Response[dict[str, str]]:
     """200 only when both PostgreSQL and Redis answer: load balancers route on it."""
     checks: dict[str, str] = {}
@@ -91,13 +92,20 @@ def _frontend_routes(dist: Path) -> list[Any]:
     """Static assets plus the SPA's index.html for any other browser path."""
     index = dist / "index.html"
 
-    @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=False)
-    def spa(path: str = "") -> File:
+    def index_file() -> File:
         if not index.exists():
             raise NotFoundException("Frontend not built: run `make frontend`")
         return File(index, content_disposition_type="inline", media_type="text/html")
 
-    routes: list[Any] = [spa]
+    @get("/", include_in_schema=False, sync_to_thread=False)
+    def spa_root() -> File:
+        return index_file()
+
+    @get("/{path:path}", include_in_schema=False, sync_to_thread=False)
+    def spa(path: FromPath[str]) -> File:
+        return index_file()
+
+    routes: list[Any] = [spa_root, spa]
     if (dist / "assets").is_dir():
         routes.insert(
             0, create_static_files_router(path="/assets", directories=[dist / "assets"])

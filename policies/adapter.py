@@ -152,9 +152,9 @@ class PolicyAdapter(AsyncAdapter, AsyncBatchAdapter, AsyncUpdateAdapter):
         for rule in catalog_policy_lines():
             p_rules.append(list(rule))
         for override in rows.overrides:
-            rule = override_rule(override)
-            if rule is not None:
-                p_rules.append(list(rule))
+            override_line = override_rule(override)
+            if override_line is not None:
+                p_rules.append(list(override_line))
         unknown: set[str] = set()
         for grant in rows.grants:
             if grant.role not in ROLES:

@@ -250,6 +250,7 @@ OBJECTS: frozenset[str] = frozenset(o for o, _ in PERMISSIONS)
 
 # --- duties --------------------------------------------------------------------------
 
+# fmt: off
 _DUTY_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("company_targets", "Company targets", "公司经营目标", "Sets and tracks the dealer's targets."),
     ("complaint_routing", "Complaint routing", "投诉工联单分派",
@@ -287,7 +288,8 @@ _DUTY_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("customer_lounge", "Customer lounge", "客户休息区", "Looks after waiting customers."),
     ("claim_submission", "Claim submission", "索赔申请提交",
      "Judges eligibility, fills and submits claim applications."),
-    ("claim_archive", "Claim archive", "索赔档案", "Keeps claim records for the manufacturer's audits."),
+    ("claim_archive", "Claim archive", "索赔档案",
+     "Keeps claim records for the manufacturer's audits."),
     ("claimed_parts_shipment", "Claimed parts shipment", "索赔件回运",
      "Tags, stores and ships claimed parts back on the manufacturer's schedule."),
     ("batch_failure_reports", "Batch failure reports", "批量故障报告",
@@ -316,9 +318,11 @@ _DUTY_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("pdi", "Pre-delivery inspection", "PDI检查", "Inspects new cars before delivery."),
     ("rescue_calls", "Rescue calls", "24小时救援", "Answers roadside rescue calls."),
     ("tool_register", "Tool register", "工具借还", "Lends numbered tools; same-day return."),
-    ("parts_plan_review", "Parts plan review", "订货计划审核", "Reviews the planner's parts plans."),
+    ("parts_plan_review", "Parts plan review", "订货计划审核",
+     "Reviews the planner's parts plans."),
     ("stock_quotas", "Stock quotas", "储备定额", "Keeps min/max quotas, turnover, no dead stock."),
-    ("emergency_orders", "Emergency orders", "紧急订货", "Orders missing parts by the fast channel."),
+    ("emergency_orders", "Emergency orders", "紧急订货",
+     "Orders missing parts by the fast channel."),
     ("parts_monthly_report", "Parts monthly report", "配件月报", "Monthly parts report."),
     ("parts_planning", "Parts planning", "配件计划", "Monthly plans and order forms."),
     ("parts_receiving", "Parts receiving", "配件入库验收", "Counts and checks deliveries."),
@@ -348,6 +352,7 @@ _DUTY_ROWS: tuple[tuple[str, str, str, str], ...] = (
      "Inspects returned warranty parts."),
 )
 
+# fmt: on
 DUTIES: Mapping[str, Duty] = MappingProxyType({row[0]: Duty(*row) for row in _DUTY_ROWS})
 
 
@@ -358,15 +363,21 @@ LIMITS: Mapping[str, AuthorityLimit] = MappingProxyType(
         limit.key: limit
         for limit in (
             AuthorityLimit(
-                "concession", "Customer concession", "客户让步权限",
+                "concession",
+                "Customer concession",
+                "客户让步权限",
                 "Goodwill an employee may grant a customer without escalation.",
             ),
             AuthorityLimit(
-                "quotation_approval", "Quotation approval", "报价审批权限",
+                "quotation_approval",
+                "Quotation approval",
+                "报价审批权限",
                 "Largest quotation a role issues on its own; above it the service manager.",
             ),
             AuthorityLimit(
-                "purchase_order_approval", "Purchase order approval", "采购审批权限",
+                "purchase_order_approval",
+                "Purchase order approval",
+                "采购审批权限",
                 "Largest parts order a role approves on its own.",
             ),
         )
@@ -393,6 +404,7 @@ def _cny(amount: int) -> Decimal:
 
 _STAFF = ("network.dealer: read", "bulletin: read")
 
+# fmt: off
 _ROLE_LIST: tuple[Role, ...] = (
     Role(
         "general_manager", "General manager", "总经理", "board", "dealer",
@@ -713,6 +725,7 @@ _ROLE_LIST: tuple[Role, ...] = (
     ),
 )
 
+# fmt: on
 ROLES: Mapping[str, Role] = MappingProxyType({role.key: role for role in _ROLE_LIST})
 
 DEALER_ROLES: frozenset[str] = frozenset(k for k, r in ROLES.items() if r.scope == "dealer")

@@ -154,7 +154,12 @@ async def set_override(
     ``before``.
     """
     obj, action, effect, value, reason = validate_override(
-        role=role, kind=kind, object=object, action=action, effect=effect, amount=amount,
+        role=role,
+        kind=kind,
+        object=object,
+        action=action,
+        effect=effect,
+        amount=amount,
         reason=reason,
     )
     tx, user_id = _actor(dealer_id, store)
@@ -166,7 +171,12 @@ async def set_override(
            and revoked_at is null
         returning *
         """,
-        dealer_id, role, kind, obj, action, user_id,
+        dealer_id,
+        role,
+        kind,
+        obj,
+        action,
+        user_id,
     )
     created = await connection.fetchrow(
         """
@@ -175,7 +185,15 @@ async def set_override(
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         returning *
         """,
-        dealer_id, role, kind, obj, action, effect, value, reason, user_id,
+        dealer_id,
+        role,
+        kind,
+        obj,
+        action,
+        effect,
+        value,
+        reason,
+        user_id,
     )
     after = dict(created)
     await record(
@@ -200,7 +218,9 @@ async def revoke_override(
          where id = $1 and dealer_id = $2 and revoked_at is null
         returning *
         """,
-        override_id, dealer_id, user_id,
+        override_id,
+        dealer_id,
+        user_id,
     )
     if revoked is None:
         raise PolicyInputError(

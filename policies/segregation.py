@@ -51,8 +51,7 @@ def ensure_distinct_approvers(
             )
         if user_id in seen_people:
             raise SegregationOfDutiesError(
-                f"{what}: the same person cannot sign as {seen_people[user_id]} and as"
-                f" {capacity}",
+                f"{what}: the same person cannot sign as {seen_people[user_id]} and as {capacity}",
                 user_id=user_id,
             )
         seen_people[user_id] = capacity

@@ -116,10 +116,12 @@ async def db(owner: asyncpg.Connection, pool: None) -> AsyncIterator[asyncpg.Con
 @pytest.fixture(scope="session")
 async def app(pool: None) -> AsyncIterator[object]:
     """The real Litestar app, run in the tests' own event loop."""
-    from api.app import create_app
+    from api.app import create_app, lifespan
 
     application = create_app()
-    async with application.lifespan():
+    # Our own lifespan, not Litestar's: its anyio task group cannot be left from the
+    # other task pytest-asyncio finalizes session fixtures in.
+    async with lifespan(application):
         yield application
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
@@ -38,14 +41,20 @@ Mutation = merge_types("Mutation", (AccessMutation, NetworkMutation, PoliciesMut
 
 _limits = Settings()
 
-schema = strawberry.Schema(
+class DealernetSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Expected errors (denials, bad input) are answers, not incidents: the
+        ErrorCodes extension logs the unexpected ones with their tracebacks."""
+
+
+schema = DealernetSchema(
     query=Query,
     mutation=Mutation,
     types=[Dealer, Region, Manufacturer, StaffUser, Membership, AuditEntry, PolicyOverride, ApiKey],
     extensions=[
         ErrorCodes,
-        QueryDepthLimiter(max_depth=_limits.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=_limits.max_aliases),
-        MaxTokensLimiter(max_token_count=_limits.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=_limits.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=_limits.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=_limits.max_tokens),
     ],
 )

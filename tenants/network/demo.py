@@ -602,7 +602,7 @@ async def apply_plan(
         created_by,
     )
     written.added += int(status.split()[-1])
-    step("done")
+    step("done", 0)
     return written
 
 

@@ -6,17 +6,9 @@ import httpx
 import pytest
 
 from tests.api.graphql_client import SIGN_IN, bearer, error_codes, gql
-from tests.conftest import reload_policies
-from tests.factories import DEFAULT_PASSWORD, make_network
+from tests.factories import DEFAULT_PASSWORD
 
 VIEWER = "{ viewer { displayName username kind currentDealer { code } } }"
-
-
-@pytest.fixture
-async def network(app, db):  # type: ignore[no-untyped-def]
-    net = await make_network(db)
-    await reload_policies(app)
-    return net
 
 
 async def test_token_sign_in_gives_a_working_bearer_token(client: httpx.AsyncClient, network) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,398 @@
+#!/usr/bin/env node
+// Browser checks of the app shell against a running dealernet server (no mocks).
+//
+//   BASE_URL=http://127.0.0.1:8000 DN_USERS='{"advisor_a":"..."}' node e2e/shell.mjs probe
+//   ... node e2e/shell.mjs sign-in            sign-in screen: default language, wrong password
+//   ... node e2e/shell.mjs user advisor_a     one user's shell (header, navigation, 我的权限,
+//                                             pages, 中文, sign-out); --switch also switches dealer
+//   ... node e2e/shell.mjs all                probe, then sign-in and the users chosen by role
+//
+// Each visitor gets a fresh Chromium profile. What the UI must show is taken from the
+// server's own answer for the same session (the viewer query), so the checks follow the
+// policy instead of restating it. Exits non-zero with a message on the first failure,
+// leaving a screenshot in DN_ARTIFACTS (default e2e/artifacts).
+import path from 'node:path';
+import { artifactsDir, openProfile } from './browser.mjs';
+
+const BASE_URL = (process.env.BASE_URL || '').replace(/\/$/, '');
+const USERS = JSON.parse(process.env.DN_USERS || '{}');
+
+class Failure extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new Failure(message);
+}
+
+function log(message) {
+  console.log(`  ✓ ${message}`);
+}
+
+const VIEWER_QUERY = `query E2EViewer { viewer {
+  displayName username
+  currentDealer { id code name nameZh region { name nameZh } }
+  dealers { dealer { id code name nameZh } roles { source role { key } } }
+  roles { source role { key name nameZh } }
+  permissions { object action label labelZh lines { text } }
+  duties { key name nameZh lines { text } }
+  authorityLimits { key label labelZh amount }
+} }`;
+
+// ---------------------------------------------------------------- API (truth) ----
+
+async function post(query, variables, cookies = {}) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+  if (cookies.dn_csrf) headers['x-csrf-token'] = decodeURIComponent(cookies.dn_csrf);
+  const jar = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+  if (jar) headers.cookie = jar;
+  const response = await fetch(`${BASE_URL}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables }),
+  });
+  for (const cookie of response.headers.getSetCookie()) {
+    const [pair] = cookie.split(';');
+    const at = pair.indexOf('=');
+    cookies[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Failure(`POST /graphql answered ${response.status} with non-JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Each demo user's role keys and dealer count, from the API (sign in, ask, sign out). */
+async function probe() {
+  const found = {};
+  for (const [username, password] of Object.entries(USERS)) {
+    const cookies = {};
+    const signIn = await post(
+      `mutation E2EProbe($input: SignInInput!) { signIn(input: $input) { viewer {
+         dealers { dealer { id } roles { role { key } } } roles { role { key } } } } }`,
+      { input: { username, password } },
+      cookies,
+    );
+    if (signIn.errors) {
+      found[username] = { error: signIn.errors[0]?.extensions?.code ?? signIn.errors[0]?.message };
+      continue;
+    }
+    const viewer = signIn.data.signIn.viewer;
+    const keys = new Set(viewer.roles.map((g) => g.role.key));
+    for (const access of viewer.dealers) for (const g of access.roles) keys.add(g.role.key);
+    found[username] = { roles: [...keys].sort(), dealers: viewer.dealers.length };
+    await post('mutation E2EProbeOut { signOut }', {}, cookies);
+  }
+  return found;
+}
+
+/** Picks a service advisor, a manager (service or regional) and a multi-dealer user. */
+function choose(found) {
+  const names = Object.keys(found).filter((u) => found[u].roles);
+  const withRole = (role) => names.find((u) => found[u].roles.includes(role));
+  const advisor = withRole('service_advisor');
+  const manager = withRole('service_manager') ?? withRole('regional_manager');
+  const multi = names.find((u) => found[u].dealers > 1);
+  check(advisor, `no demo user is a service advisor: ${JSON.stringify(found)}`);
+  check(manager, `no demo user is a service or regional manager: ${JSON.stringify(found)}`);
+  check(multi, `no demo user has more than one dealer (needed for the dealer switcher): ${JSON.stringify(found)}`);
+  const chosen = [...new Set([advisor, manager, multi])];
+  return chosen.map((username) => ({ username, switchDealer: username === multi }));
+}
+
+// ------------------------------------------------------------------ browser ----
+
+async function viewerSeenByPage(page) {
+  const body = await page.evaluate(async (query) => {
+    const csrf = document.cookie
+      .split(';')
+      .map((c) => c.trim())
+      .find((c) => c.startsWith('dn_csrf='));
+    const headers = { 'content-type': 'application/json' };
+    if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf.slice('dn_csrf='.length));
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers,
+      body: JSON.stringify({ query }),
+    });
+    return response.json();
+  }, VIEWER_QUERY);
+  check(!body.errors, `viewer query failed: ${JSON.stringify(body.errors)}`);
+  check(body.data.viewer, 'viewer query returned no viewer for a signed-in browser');
+  return body.data.viewer;
+}
+
+async function signInThroughForm(page, username, password) {
+  await page.goto(`${BASE_URL}/`);
+  await page.getByTestId('sign-in-form').waitFor();
+  await page.getByTestId('username').fill(username);
+  await page.getByTestId('password').fill(password);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+async function texts(locator) {
+  return (await locator.allInnerTexts()).map((t) => t.trim());
+}
+
+function expectedNavigation(viewer, zh = false) {
+  const has = (object, action) => viewer.permissions.some((p) => p.object === object && p.action === action);
+  const entries = [zh ? '我的权限' : 'What I may do here'];
+  if (has('network.staff', 'read')) entries.push(zh ? '员工与岗位编制' : 'Staff & headcount');
+  if (has('audit_log', 'read')) entries.push(zh ? '审计日志' : 'Audit log');
+  return entries;
+}
+
+async function checkHeader(page, viewer) {
+  await page.getByTestId('viewer-name').filter({ hasText: viewer.displayName }).waitFor();
+  const dealer = viewer.currentDealer;
+  if (dealer) {
+    await page.getByTestId('current-dealer').filter({ hasText: dealer.name }).waitFor();
+  }
+  const chips = await texts(page.getByTestId('current-roles').locator('li'));
+  for (const grant of viewer.roles) {
+    check(chips.includes(grant.role.name), `header roles ${JSON.stringify(chips)} lack "${grant.role.name}"`);
+  }
+  check(
+    viewer.roles.length === 0 || chips.length === viewer.roles.length,
+    `header shows roles ${JSON.stringify(chips)}, server says ${viewer.roles.map((g) => g.role.name)}`,
+  );
+  const regional = viewer.roles.some((g) => g.source === 'REGION') && !viewer.roles.some((g) => g.source === 'MEMBERSHIP');
+  if (regional && dealer) {
+    await page.getByTestId('current-region').filter({ hasText: dealer.region.name }).waitFor();
+  }
+  const switchers = await page.getByTestId('dealer-switcher').count();
+  check(
+    switchers === (viewer.dealers.length > 1 ? 1 : 0),
+    `dealer switcher shown ${switchers} time(s) for a viewer with ${viewer.dealers.length} dealer(s)`,
+  );
+  log(`header: ${viewer.displayName} at ${dealer ? dealer.code : '(no dealer)'} as ${chips.join(', ')}; switcher ${switchers ? 'shown' : 'hidden'}`);
+}
+
+async function checkNavigation(page, viewer, zh = false) {
+  const nav = page.getByTestId('navigation').locator('a');
+  const wanted = expectedNavigation(viewer, zh);
+  await page.getByTestId('navigation').locator('a').first().waitFor();
+  const seen = await texts(nav);
+  check(
+    JSON.stringify(seen) === JSON.stringify(wanted),
+    `navigation shows ${JSON.stringify(seen)}; from the viewer's permissions it should be ${JSON.stringify(wanted)}`,
+  );
+  log(`navigation: ${seen.join(' | ')}`);
+}
+
+async function checkMyAccess(page, viewer) {
+  await page.getByTestId('nav-my-access').click();
+  await page.getByTestId('page-my-access').waitFor();
+  await page.locator('h1').filter({ hasText: 'What I may do here' }).waitFor();
+  const shown = await page.getByTestId('permission').count();
+  check(shown === viewer.permissions.length, `我的权限 lists ${shown} permissions, server grants ${viewer.permissions.length}`);
+  for (const p of viewer.permissions) {
+    const item = page.locator(`[data-permission="${p.object}:${p.action}"]`);
+    check((await item.count()) === 1, `permission ${p.object}:${p.action} missing from 我的权限`);
+    const label = (await item.locator('.grant-label').innerText()).trim();
+    check(label === p.label, `permission ${p.object}:${p.action} labelled "${label}", expected "${p.label}"`);
+  }
+  const groups = await page.getByTestId('permission-group').count();
+  const objects = new Set(viewer.permissions.map((p) => p.object)).size;
+  check(groups === objects, `permissions grouped under ${groups} objects, expected ${objects}`);
+  const first = viewer.permissions.find((p) => p.lines.length > 0);
+  if (first) {
+    const id = `${first.object}:${first.action}`;
+    await page.getByTestId(`why-${id}`).click();
+    const panel = page.getByTestId(`why-panel-${id}`);
+    await panel.waitFor();
+    const lines = await texts(panel.getByTestId('policy-line'));
+    check(lines.length === first.lines.length, `why of ${id} shows ${lines.length} lines, server has ${first.lines.length}`);
+    check(lines[0].includes(first.lines[0].text), `why of ${id} does not show "${first.lines[0].text}"`);
+  }
+  const duties = await page.getByTestId('duty').count();
+  check(duties === viewer.duties.length, `${duties} duties shown, server has ${viewer.duties.length}`);
+  for (const limit of viewer.authorityLimits) {
+    const amount = (await page.locator(`[data-limit="${limit.key}"] [data-testid="limit-amount"]`).innerText()).trim();
+    const number = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(limit.amount));
+    check(amount.includes('CNY') && amount.includes(number), `limit ${limit.key} shows "${amount}", expected CNY ${number}`);
+  }
+  log(`我的权限: ${shown} permissions in ${groups} groups, ${duties} duties, ${viewer.authorityLimits.length} limits${first ? ', why opens' : ''}`);
+}
+
+async function checkGuardedPages(page, viewer) {
+  const has = (object, action) => viewer.permissions.some((p) => p.object === object && p.action === action);
+  if (has('network.staff', 'read')) {
+    await page.getByTestId('nav-staff').click();
+    await page.getByTestId('page-staff').waitFor();
+    await page.getByTestId('headcount').locator('table, .empty').first().waitFor();
+    await page.getByTestId('staff-row').first().waitFor();
+    check((await page.getByTestId('error-panel').count()) === 0, 'staff page shows an error');
+    const rows = await page.getByTestId('staff-row').count();
+    const lines = await page.getByTestId('headcount-row').count();
+    log(`Staff & headcount: ${rows} staff, ${lines} headcount lines`);
+  } else {
+    await page.goto(`${BASE_URL}/staff`);
+    await page.getByTestId('not-permitted').waitFor();
+    log('Staff & headcount: refused at /staff without network.staff:read');
+  }
+  if (has('audit_log', 'read')) {
+    await page.getByTestId('nav-audit-log').click();
+    await page.getByTestId('page-audit-log').waitFor();
+    await page.getByTestId('audit').locator('tbody tr').first().waitFor();
+    check((await page.getByTestId('error-panel').count()) === 0, 'audit log shows an error');
+    log(`Audit log: ${await page.getByTestId('audit-row').count()} entries`);
+  } else {
+    await page.goto(`${BASE_URL}/audit-log`);
+    await page.getByTestId('not-permitted').waitFor();
+    log('Audit log: refused at /audit-log without audit_log:read');
+  }
+  await page.goto(`${BASE_URL}/my-access`);
+  await page.getByTestId('page-my-access').waitFor();
+}
+
+async function checkDealerSwitch(page, viewer) {
+  const other = viewer.dealers.find((d) => d.dealer.id !== viewer.currentDealer?.id);
+  check(other, 'multi-dealer viewer has no other dealer to switch to');
+  await page.getByTestId('dealer-switcher').selectOption(other.dealer.id);
+  await page.getByTestId('current-dealer').filter({ hasText: other.dealer.name }).waitFor();
+  const after = await viewerSeenByPage(page);
+  check(after.currentDealer?.id === other.dealer.id, `after switching, the server's current dealer is ${after.currentDealer?.code}, not ${other.dealer.code}`);
+  await checkHeader(page, after);
+  await checkNavigation(page, after);
+  if (after.permissions.some((p) => p.object === 'network.staff' && p.action === 'read')) {
+    await page.getByTestId('nav-staff').click();
+    await page.getByTestId('page-staff').filter({ hasText: other.dealer.name }).waitFor();
+    await page.getByTestId('staff-row').first().waitFor();
+    await page.getByTestId('nav-my-access').click();
+  }
+  log(`switched dealer ${viewer.currentDealer?.code} -> ${other.dealer.code}; header, navigation and pages refetched`);
+  return after;
+}
+
+async function checkChinese(page, viewer) {
+  await page.getByTestId('lang-zh-CN').click();
+  await page.getByTestId('nav-my-access').filter({ hasText: '我的权限' }).waitFor();
+  await checkNavigation(page, viewer, true);
+  await page.locator('h1').filter({ hasText: '我的权限' }).waitFor();
+  for (const p of viewer.permissions.slice(0, 5)) {
+    if (!p.labelZh) continue;
+    const label = (await page.locator(`[data-permission="${p.object}:${p.action}"] .grant-label`).innerText()).trim();
+    check(label === p.labelZh, `in 中文, ${p.object}:${p.action} shows "${label}", expected "${p.labelZh}"`);
+  }
+  const chips = await texts(page.getByTestId('current-roles').locator('li'));
+  for (const grant of viewer.roles) {
+    check(chips.includes(grant.role.nameZh), `in 中文, header roles ${JSON.stringify(chips)} lack "${grant.role.nameZh}"`);
+  }
+  await page.reload();
+  await page.getByTestId('nav-my-access').filter({ hasText: '我的权限' }).waitFor();
+  const stored = await page.evaluate(() => window.localStorage.getItem('dn.lang'));
+  check(stored === 'zh-CN', `language choice not kept in localStorage (dn.lang=${stored})`);
+  check((await page.locator('html').getAttribute('lang')) === 'zh-CN', '<html lang> is not zh-CN in 中文');
+  log('中文: navigation, labels and roles in Chinese; kept after reload');
+}
+
+async function checkSignOut(page, zh) {
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in-form').waitFor();
+  await page.reload();
+  await page.getByTestId('sign-in-form').waitFor();
+  await page.locator('h1').filter({ hasText: zh ? '登录' : 'Sign in' }).waitFor();
+  log('signed out: the session is gone after reload');
+}
+
+async function withProfile(name, options, body) {
+  const profile = await openProfile(options);
+  try {
+    await body(profile.page);
+    await profile.page.screenshot({ path: path.join(artifactsDir(), `${name}.png`), fullPage: true });
+    const crashes = profile.problems.filter((p) => p.startsWith('page error'));
+    check(crashes.length === 0, `uncaught errors in the page:\n${crashes.join('\n')}`);
+  } catch (error) {
+    const shot = path.join(artifactsDir(), `${name}-FAILED.png`);
+    await profile.page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    error.message += `\n  (screenshot: ${shot}; url: ${profile.page.url()})`;
+    if (profile.problems.length) error.message += `\n  browser said:\n    ${profile.problems.join('\n    ')}`;
+    throw error;
+  } finally {
+    await profile.close();
+  }
+}
+
+// ---------------------------------------------------------------- scenarios ----
+
+async function signInScreen() {
+  console.log('sign-in screen');
+  await withProfile('sign-in-zh', { locale: 'zh-CN' }, async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await page.locator('h1').filter({ hasText: '登录' }).waitFor();
+    log('a Chinese browser gets the sign-in screen in 中文');
+  });
+  await withProfile('sign-in', { locale: 'en-US' }, async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await page.locator('h1').filter({ hasText: 'Sign in' }).waitFor();
+    log('an English browser gets the sign-in screen in English');
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('sign-in-error').filter({ hasText: 'Enter your username and password.' }).waitFor();
+    await signInThroughForm(page, 'e2e-no-such-user', 'wrong password');
+    const error = page.getByTestId('sign-in-error');
+    await error.filter({ hasText: 'The username or password is wrong.' }).waitFor();
+    check((await error.getAttribute('data-code')) === 'UNAUTHENTICATED', 'wrong password not reported as UNAUTHENTICATED');
+    log('wrong credentials: "The username or password is wrong." (UNAUTHENTICATED)');
+  });
+}
+
+async function userShell(username, { switchDealer = false } = {}) {
+  const password = USERS[username];
+  check(password !== undefined, `no password for ${username} in DN_USERS`);
+  console.log(`user ${username}`);
+  await withProfile(`user-${username}`, { locale: 'en-US' }, async (page) => {
+    await signInThroughForm(page, username, password);
+    await page.getByTestId('viewer-name').waitFor().catch(async () => {
+      const error = await page.getByTestId('sign-in-error').innerText().catch(() => '(no message)');
+      throw new Failure(`sign-in as ${username} did not open the app: ${error}`);
+    });
+    let viewer = await viewerSeenByPage(page);
+    await checkHeader(page, viewer);
+    await checkNavigation(page, viewer);
+    await checkMyAccess(page, viewer);
+    await checkGuardedPages(page, viewer);
+    if (switchDealer) {
+      check(viewer.dealers.length > 1, `${username} has ${viewer.dealers.length} dealer(s); cannot test the switcher`);
+      viewer = await checkDealerSwitch(page, viewer);
+      await checkMyAccess(page, viewer);
+    }
+    await page.screenshot({ path: path.join(artifactsDir(), `user-${username}-en.png`), fullPage: true });
+    await checkChinese(page, viewer);
+    await checkSignOut(page, true);
+  });
+  return username;
+}
+
+async function main() {
+  check(BASE_URL, 'BASE_URL is not set (the running dealernet server, e.g. http://127.0.0.1:8000)');
+  const [command = 'all', ...rest] = process.argv.slice(2);
+  if (command === 'probe') {
+    console.log(JSON.stringify(await probe()));
+    return;
+  }
+  if (command === 'sign-in') return signInScreen();
+  if (command === 'user') {
+    const username = rest.find((a) => !a.startsWith('--'));
+    check(username, 'usage: shell.mjs user USERNAME [--switch]');
+    await userShell(username, { switchDealer: rest.includes('--switch') });
+    return;
+  }
+  if (command === 'all') {
+    const found = await probe();
+    const chosen = choose(found);
+    await signInScreen();
+    for (const { username, switchDealer } of chosen) await userShell(username, { switchDealer });
+    const roleSets = new Set(chosen.map(({ username }) => found[username].roles.join(',')));
+    check(roleSets.size >= 2, `the users checked share one role set: ${[...roleSets]}`);
+    console.log(`${chosen.length + 1} passed, 0 failed`);
+    return;
+  }
+  throw new Failure(`unknown command ${command}; use probe, sign-in, user USERNAME [--switch] or all`);
+}
+
+main().catch((error) => {
+  console.error(`\nE2E FAILURE: ${error instanceof Failure ? '' : `${error.name}: `}${error.message}`);
+  process.exit(1);
+});
