@@ -73,12 +73,12 @@ async def health(state: State) -> Response[dict[str, str]]:
         async with db.pool.acquire(timeout=2) as connection:
             await connection.fetchval("select 1", timeout=2)
         checks["postgres"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as exc:
         checks["postgres"] = f"down: {type(exc).__name__}"
     try:
         await state.redis.ping()
         checks["redis"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         checks["redis"] = f"down: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return Response(
@@ -107,9 +107,7 @@ def _frontend_routes(dist: Path) -> list[Any]:
 
     routes: list[Any] = [spa_root, spa]
     if (dist / "assets").is_dir():
-        routes.insert(
-            0, create_static_files_router(path="/assets", directories=[dist / "assets"])
-        )
+        routes.insert(0, create_static_files_router(path="/assets", directories=[dist / "assets"]))
     return routes
 
 
@@ -126,5 +124,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[graphql, health, *_frontend_routes(settings.frontend_dist)],
         lifespan=[lifespan],
         state=State({"settings": settings}),
+        request_max_body_size=settings.max_body_bytes,
         debug=False,
     )

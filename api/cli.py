@@ -58,9 +58,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from tenants.network import demo
 
     console = Console(stderr=True)
-    result = asyncio.run(
-        demo.seed(args.dealers, console=console, show_progress=not args.quiet)
-    )
+    result = asyncio.run(demo.seed(args.dealers, console=console, show_progress=not args.quiet))
     out = _console()
     written = result.written
     out.print(
@@ -188,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate", cmd_migrate, "apply all database migrations (as the owner)")
     seed = add("seed", cmd_seed, "create or update the demo network (idempotent)")
     seed.add_argument(
-        "--dealers", type=_positive, metavar="N",
+        "--dealers",
+        type=_positive,
+        metavar="N",
         help="grow the network to N dealers in regions of about 50 (benchmarks)",
     )
     seed.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

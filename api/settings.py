@@ -23,6 +23,7 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 4000
+    max_body_bytes: int = 1_000_000
 
     @property
     def development(self) -> bool:

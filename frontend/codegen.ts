@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The backend commits the SDL it serves at graphql/schema.graphql; that file is the truth.
-// Until it exists, the contract the UI was written against stands in for it.
-const committed = '../graphql/schema.graphql';
-const schema = existsSync(committed) ? committed : './schema.contract.graphql';
+// The SDL the backend serves, committed by it at graphql/schema.graphql, and our
+// operation documents next to it: every query the app sends is checked against both.
+const schema = '../graphql/schema.graphql';
 
 const config: CodegenConfig = {
   schema,
@@ -17,12 +15,11 @@ const config: CodegenConfig = {
       config: {
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'string', Decimal: 'string', ID: 'string' },
+        scalars: { DateTime: 'string', Decimal: 'string', ID: 'string', JSON: 'unknown' },
         avoidOptionals: { field: true, inputValue: false, object: false },
       },
     },
   },
-  hooks: {},
 };
 
 export default config;

@@ -12,11 +12,12 @@ every dealer's overrides.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, NoReturn
 
 import casbin
 from casbin.model import FastModel, fast_policy_filter
 
-from policies.adapter import PolicyAdapter
+from policies.adapter import PolicyAdapter, ReadOnlyPolicyError
 
 MODEL_PATH = Path(__file__).with_name("model.conf")
 
@@ -30,9 +31,23 @@ class PolicyEnforcer(casbin.AsyncEnforcer):
     def __init__(self, adapter: PolicyAdapter) -> None:
         # A fresh model per enforcer: casbin keeps policy state in the model, and a
         # shared one makes a second enforcer's loads silently collide with the first.
+        self._expressions: dict[str, Any] = {}
         model = FastModel(INDEX_KEYS)
         model.load_model(str(MODEL_PATH))
         super().__init__(model, adapter)
+        # Role and domain names are compared exactly. casbin's domain manager defaults
+        # to an equality *function*, which makes it pattern-match every role against
+        # every other one when a dealer's role links are built: quadratic per dealer.
+        self.get_role_manager().add_matching_func(None)
+
+    def _get_expression(self, expr: str, functions: dict[str, Any] | None = None) -> Any:
+        # casbin parses the matcher again on every decision; the matcher text and the
+        # role manager behind ``g`` are fixed for this enforcer's life (reloads make a
+        # new enforcer), so the parsed evaluator can be reused.
+        cached = self._expressions.get(expr)
+        if cached is None:
+            cached = self._expressions[expr] = super()._get_expression(expr, functions)
+        return cached
 
     def enforce(self, *rvals: str) -> bool:
         sub, dom, obj, act = rvals
@@ -46,13 +61,17 @@ class PolicyEnforcer(casbin.AsyncEnforcer):
         with fast_policy_filter(policy, obj, act):
             return [list(rule) for rule in policy]
 
-    def has_role(self, subject: str, role_subject: str, domain: str) -> bool:
-        """Whether ``subject`` holds ``role_subject`` in ``domain`` (casbin's ``g``)."""
-        return bool(self.get_role_manager().has_link(subject, role_subject, domain))
+    # Read-only. The adapter refuses writes too, but casbin changes its in-memory model
+    # *before* asking the adapter on removals (and clears it before a filtered load),
+    # so a refused write would still alter decisions. Stop every write path up front.
 
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise ReadOnlyPolicyError()
 
-async def load_enforcer(adapter: PolicyAdapter | None = None) -> PolicyEnforcer:
-    """A new enforcer with the policy loaded from the database."""
-    enforcer = PolicyEnforcer(adapter or PolicyAdapter())
-    await enforcer.load_policy()
-    return enforcer
+    _add_policy = _add_policies = _refuse
+    _update_policy = _update_policies = _update_filtered_policies = _refuse
+    _remove_policy = _remove_policies = _remove_filtered_policy = _refuse
+    _remove_filtered_policy_returns_effects = _refuse
+    clear_policy = load_filtered_policy = load_increment_filtered_policy = _refuse
+    save_policy = enable_enforce = enable_auto_save = _refuse
+

@@ -186,11 +186,11 @@ class _Snapshot:
         self.enforcer = enforcer
         self.rows = rows
         self.loaded_at = datetime.now(UTC)
-        grants: defaultdict[tuple[int, int], list[RoleGrant]] = defaultdict(list)
+        grants: defaultdict[tuple[int, int], list[GrantRow]] = defaultdict(list)
         dealer_users: defaultdict[int, set[int]] = defaultdict(set)
         user_dealers: defaultdict[int, set[int]] = defaultdict(set)
         for grant in rows.grants:
-            grants[grant.user_id, grant.dealer_id].append(self._role_grant(grant))
+            grants[grant.user_id, grant.dealer_id].append(grant)
             dealer_users[grant.dealer_id].add(grant.user_id)
             user_dealers[grant.user_id].add(grant.dealer_id)
         self.grants = dict(grants)
@@ -205,6 +205,9 @@ class _Snapshot:
             elif row.kind == "limit" and row.amount is not None:
                 self.limit_overrides[row.dealer_id, row.role, row.object] = row
         self.decisions: dict[tuple[str, int, str, str], bool] = {}
+
+    def role_grants(self, user_id: int, dealer_id: int) -> list[RoleGrant]:
+        return [self._role_grant(g) for g in self.grants.get((user_id, dealer_id), ())]
 
     @staticmethod
     def _role_grant(grant: GrantRow) -> RoleGrant:
@@ -353,7 +356,7 @@ class PolicyStore:
     def roles_of(self, subject: Subject, dealer_id: int) -> list[RoleGrant]:
         """The subject's roles at one dealer, each with where it comes from."""
         if subject.user_id is not None:
-            return list(self._snapshot.grants.get((subject.user_id, dealer_id), ()))
+            return self._snapshot.role_grants(subject.user_id, dealer_id)
         if subject.dealer_id != dealer_id:
             return []
         assert subject.role is not None
@@ -365,7 +368,7 @@ class PolicyStore:
         """Every dealer where the person holds a role, e.g. to offer a dealer switcher."""
         snapshot = self._snapshot
         return {
-            dealer_id: list(snapshot.grants[user_id, dealer_id])
+            dealer_id: snapshot.role_grants(user_id, dealer_id)
             for dealer_id in sorted(snapshot.user_dealers.get(user_id, ()))
         }
 

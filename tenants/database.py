@@ -74,9 +74,7 @@ async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
     """Start the shared pool; a no-op when one runs (tests share it with the app)."""
     if engine().pool is not None:
         return
-    await engine().start_connection_pool(
-        min_size=min_size, max_size=max_size, init=init_connection
-    )
+    await engine().start_connection_pool(min_size=min_size, max_size=max_size, init=init_connection)
 
 
 async def close_pool() -> None:

@@ -141,3 +141,69 @@ async def client(app: object, db: asyncpg.Connection) -> AsyncIterator[object]:
 async def reload_policies(app: object) -> None:
     """Grants arranged by factories take effect without waiting for NOTIFY."""
     await app.state.policies.reload()  # type: ignore[attr-defined]
+
+
+class LiveServer:
+    """The app served by uvicorn in a subprocess, on the test database, with the demo network."""
+
+    def __init__(self, base_url: str, users: dict[str, str]) -> None:
+        self.base_url = base_url
+        self.users = users
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+async def live_server(owner: asyncpg.Connection) -> AsyncIterator[LiveServer]:
+    import asyncio
+    import functools
+    import json
+
+    import httpx
+
+    await truncate_all(owner)
+    env = {**os.environ, "DEALERNET_ENV": "test"}
+    cli = [sys.executable, "-m", "api.cli"]
+    run = functools.partial(subprocess.run, cwd=ROOT, env=env, capture_output=True, text=True)
+    seeded = await asyncio.to_thread(run, [*cli, "seed"])
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    listed = await asyncio.to_thread(run, [*cli, "users", "--json"])
+    assert listed.returncode == 0, listed.stderr
+    users = {u["username"]: u["password"] for u in json.loads(listed.stdout)}
+
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: ASYNC220 - starts the server, does not wait for it
+        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"server exited: {process.stderr.read() if process.stderr else ''}"
+                    )
+                try:
+                    if (await http.get(f"{base_url}/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("server did not become healthy")
+        yield LiveServer(base_url, users)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        await truncate_all(owner)

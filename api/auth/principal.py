@@ -54,7 +54,9 @@ class Authentication:
 
 def _pick_dealer(requested: str | None, stored: int | None, allowed: frozenset[int]) -> int | None:
     if requested:
-        from api.schema.relay_conventions import parse_dealer_ref  # late: schema imports this module
+        from api.schema.relay_conventions import (
+            parse_dealer_ref,
+        )  # late: schema imports this module
 
         dealer_id = parse_dealer_ref(requested)
         return dealer_id if dealer_id in allowed else None
@@ -94,7 +96,9 @@ async def authenticate(
         return Authentication()
     session = await sessions.resolve(token)
     if session is None:
-        return Authentication(problem="Session expired or signed out", presented_session_token=token)
+        return Authentication(
+            problem="Session expired or signed out", presented_session_token=token
+        )
     if bearer is None and method != "GET":
         sent = headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
@@ -25,6 +24,7 @@ from api.schema.network import (
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
 from api.schema.viewer import ViewerQuery
 from api.settings import Settings
+from graphql import GraphQLError
 
 
 @strawberry.type
@@ -40,6 +40,7 @@ Query = merge_types(
 Mutation = merge_types("Mutation", (AccessMutation, NetworkMutation, PoliciesMutation))
 
 _limits = Settings()
+
 
 class DealernetSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:

@@ -138,12 +138,22 @@ class AccessMutation:
             max_age = int(sessions.LIFETIME["cookie"].total_seconds())
             secure = context.settings.secure_cookies
             context.response.set_cookie(
-                SESSION_COOKIE, issued.token, max_age=max_age, httponly=True,
-                samesite="lax", secure=secure, path="/",
+                SESSION_COOKIE,
+                issued.token,
+                max_age=max_age,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                path="/",
             )
             context.response.set_cookie(
-                CSRF_COOKIE, session.csrf_token, max_age=max_age, httponly=False,
-                samesite="strict", secure=secure, path="/",
+                CSRF_COOKIE,
+                session.csrf_token,
+                max_age=max_age,
+                httponly=False,
+                samesite="strict",
+                secure=secure,
+                path="/",
             )
         return SignInPayload(
             viewer=Viewer(),

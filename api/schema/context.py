@@ -65,7 +65,9 @@ class Context(BaseContext, kw_only=True):
         )
 
     @asynccontextmanager
-    async def read(self, dealer_ids: tuple[int, ...] | None = None) -> AsyncIterator[ActiveTransaction]:
+    async def read(
+        self, dealer_ids: tuple[int, ...] | None = None
+    ) -> AsyncIterator[ActiveTransaction]:
         """A short read transaction of its own: resolvers run concurrently."""
         async with tenant_transaction(self.scope(dealer_ids), fresh=True) as tx:
             yield tx

@@ -12,11 +12,11 @@ import logging
 from collections.abc import Iterator
 
 import asyncpg
-from graphql import GraphQLError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from strawberry.extensions import SchemaExtension
 
 from api.schema.errors import ApiError
+from graphql import GraphQLError
 from policies.errors import PolicyDenied, PolicyInputError, SegregationOfDutiesError
 from tenants.access.errors import AccessError, SignInThrottled
 
@@ -40,8 +40,10 @@ def classify(error: GraphQLError) -> dict[str, object]:
     if original is None:
         if error.extensions and "code" in error.extensions:
             return dict(error.extensions)
-        code = "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.message else (
-            "GRAPHQL_VALIDATION_FAILED"
+        code = (
+            "GRAPHQL_PARSE_FAILED"
+            if "Syntax Error" in error.message
+            else ("GRAPHQL_VALIDATION_FAILED")
         )
         return {"code": code}
     if isinstance(original, ApiError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 from strawberry.dataloader import DataLoader
@@ -13,7 +13,7 @@ from tenants.database import TenantScope, tenant_transaction
 if TYPE_CHECKING:
     from .context import Context
 
-Row = asyncpg.Record
+Row: TypeAlias = asyncpg.Record
 
 
 def _by_id(rows: Sequence[Row], keys: Sequence[int]) -> list[Row | None]:

@@ -77,7 +77,8 @@ class Region(relay.Node):
         allowed = sorted(info.context.principal.allowed_dealer_ids)
         async with info.context.read(()) as tx:
             rows = await tx.connection.fetch(
-                "select * from dealer where region_id = $1 and id = any($2::bigint[]) order by code",
+                "select * from dealer where region_id = $1 and id = any($2::bigint[])"
+                " order by code",
                 self.id,
                 allowed,
             )
@@ -169,8 +170,10 @@ class Dealer(relay.Node):
                 """,
                 dealer,
             )
-        return [HeadcountLine(role_key=r["role"], planned=r["planned"], filled=r["filled"])
-                for r in rows]
+        return [
+            HeadcountLine(role_key=r["role"], planned=r["planned"], filled=r["filled"])
+            for r in rows
+        ]
 
 
 @strawberry.type
@@ -253,7 +256,8 @@ class NetworkQuery:
         size, last = page_size(first), decode_cursor(after) or 0
         async with info.context.read(()) as tx:
             rows = await tx.connection.fetch(
-                "select * from dealer where id = any($1::bigint[]) and id > $2 order by id limit $3",
+                "select * from dealer where id = any($1::bigint[]) and id > $2"
+                " order by id limit $3",
                 allowed,
                 last,
                 size + 1,
@@ -305,4 +309,3 @@ class NetworkMutation:
                 request_id=info.context.request_id,
             )
         return HeadcountLine(role_key=input.role, planned=input.planned, filled=filled)
-

@@ -279,7 +279,9 @@ def _catalog_duty(key: str) -> CatalogDuty:
 
 @strawberry.type
 class PoliciesQuery:
-    @strawberry.field(description="Every role of the catalog with its default permissions and duties.")
+    @strawberry.field(
+        description="Every role of the catalog with its default permissions and duties."
+    )
     def role_catalog(self) -> list[RoleDefinition]:
         return [
             RoleDefinition(

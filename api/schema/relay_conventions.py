@@ -11,7 +11,7 @@ from strawberry import relay
 
 from api.schema.errors import BadUserInput
 
-T = TypeVar("T")
+T = TypeVar("T", bound=relay.Node)
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
 

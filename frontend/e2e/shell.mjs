@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Browser checks of the app shell against a running dealernet server (no mocks).
 //
-//   BASE_URL=http://127.0.0.1:8000 DN_USERS='{"advisor_a":"..."}' node e2e/shell.mjs probe
+//   BASE_URL=http://127.0.0.1:8000 DN_USERS='{"advisor_a":"..."}' node e2e/shell.mjs choose
+//                                             prints the users "all" would check, by role
 //   ... node e2e/shell.mjs sign-in            sign-in screen: default language, wrong password
 //   ... node e2e/shell.mjs user advisor_a     one user's shell (header, navigation, 我的权限,
 //                                             pages, 中文, sign-out); --switch also switches dealer
-//   ... node e2e/shell.mjs all                probe, then sign-in and the users chosen by role
+//   ... node e2e/shell.mjs all                sign-in, then a service advisor, a service or
+//                                             regional manager and a multi-dealer user
 //
 // Each visitor gets a fresh Chromium profile. What the UI must show is taken from the
 // server's own answer for the same session (the viewer query), so the checks follow the
@@ -34,7 +36,7 @@ const VIEWER_QUERY = `query E2EViewer { viewer {
   roles { source role { key name nameZh } }
   permissions { object action label labelZh lines { text } }
   duties { key name nameZh lines { text } }
-  authorityLimits { key label labelZh amount }
+  authorityLimits { key label labelZh amount currency }
 } }`;
 
 // ---------------------------------------------------------------- API (truth) ----
@@ -62,42 +64,56 @@ async function post(query, variables, cookies = {}) {
   }
 }
 
-/** Each demo user's role keys and dealer count, from the API (sign in, ask, sign out). */
-async function probe() {
-  const found = {};
-  for (const [username, password] of Object.entries(USERS)) {
-    const cookies = {};
-    const signIn = await post(
-      `mutation E2EProbe($input: SignInInput!) { signIn(input: $input) { viewer {
-         dealers { dealer { id } roles { role { key } } } roles { role { key } } } } }`,
-      { input: { username, password } },
-      cookies,
-    );
-    if (signIn.errors) {
-      found[username] = { error: signIn.errors[0]?.extensions?.code ?? signIn.errors[0]?.message };
-      continue;
-    }
-    const viewer = signIn.data.signIn.viewer;
-    const keys = new Set(viewer.roles.map((g) => g.role.key));
-    for (const access of viewer.dealers) for (const g of access.roles) keys.add(g.role.key);
-    found[username] = { roles: [...keys].sort(), dealers: viewer.dealers.length };
-    await post('mutation E2EProbeOut { signOut }', {}, cookies);
-  }
-  return found;
+/** One user's role keys and dealer count, from the API (sign in, ask, sign out). */
+async function probeUser(username, password) {
+  const cookies = {};
+  const signIn = await post(
+    `mutation E2EProbe($input: SignInInput!) { signIn(input: $input) { viewer {
+       dealers { dealer { id } roles { role { key } } } roles { role { key } } } } }`,
+    { input: { username, password } },
+    cookies,
+  );
+  if (signIn.errors) return { error: signIn.errors[0]?.extensions?.code ?? signIn.errors[0]?.message };
+  const viewer = signIn.data.signIn.viewer;
+  const keys = new Set(viewer.roles.map((g) => g.role.key));
+  for (const access of viewer.dealers) for (const g of access.roles) keys.add(g.role.key);
+  await post('mutation E2EProbeOut { signOut }', {}, cookies);
+  return { roles: [...keys].sort(), dealers: viewer.dealers.length };
 }
 
-/** Picks a service advisor, a manager (service or regional) and a multi-dealer user. */
-function choose(found) {
-  const names = Object.keys(found).filter((u) => found[u].roles);
-  const withRole = (role) => names.find((u) => found[u].roles.includes(role));
-  const advisor = withRole('service_advisor');
-  const manager = withRole('service_manager') ?? withRole('regional_manager');
-  const multi = names.find((u) => found[u].dealers > 1);
-  check(advisor, `no demo user is a service advisor: ${JSON.stringify(found)}`);
-  check(manager, `no demo user is a service or regional manager: ${JSON.stringify(found)}`);
-  check(multi, `no demo user has more than one dealer (needed for the dealer switcher): ${JSON.stringify(found)}`);
-  const chosen = [...new Set([advisor, manager, multi])];
-  return chosen.map((username) => ({ username, switchDealer: username === multi }));
+const NEEDS = {
+  advisor: (u) => u.roles.includes('service_advisor'),
+  manager: (u) => u.roles.includes('service_manager') || u.roles.includes('regional_manager'),
+  multiDealer: (u) => u.dealers > 1,
+};
+
+/**
+ * Probes demo users (likely names first, stopping once every need is met) and picks a
+ * service advisor, a service or regional manager, and a user with several dealers.
+ * DN_E2E_USERS="a,b,c" names the users instead.
+ */
+async function chooseUsers() {
+  const named = (process.env.DN_E2E_USERS || '').split(',').map((u) => u.trim()).filter(Boolean);
+  const likely = (u) => (/advisor|manager|^rm[._]|regional/i.test(u) ? 0 : 1);
+  const candidates = named.length ? named : Object.keys(USERS).sort((a, b) => likely(a) - likely(b));
+  const found = {};
+  const picked = {};
+  for (const username of candidates) {
+    check(USERS[username] !== undefined, `no password for ${username} in DN_USERS`);
+    const user = (found[username] = await probeUser(username, USERS[username]));
+    if (!user.roles) continue;
+    for (const [need, test] of Object.entries(NEEDS)) {
+      if (!picked[need] && test(user) && !(need === 'manager' && picked.advisor === username)) picked[need] = username;
+    }
+    if (!named.length && Object.keys(NEEDS).every((need) => picked[need])) break;
+  }
+  check(picked.advisor, `no service advisor among the demo users: ${JSON.stringify(found)}`);
+  check(picked.manager, `no service or regional manager among the demo users: ${JSON.stringify(found)}`);
+  check(picked.multiDealer, `no demo user has more than one dealer (needed for the dealer switcher): ${JSON.stringify(found)}`);
+  const chosen = [...new Set([picked.advisor, picked.manager, picked.multiDealer])];
+  const roleSets = new Set(chosen.map((u) => found[u].roles.join(',')));
+  check(roleSets.size >= 2, `the users chosen share one role set: ${[...roleSets]}`);
+  return chosen.map((username) => ({ username, roles: found[username].roles, switchDealer: username === picked.multiDealer }));
 }
 
 // ------------------------------------------------------------------ browser ----
@@ -147,7 +163,13 @@ async function checkHeader(page, viewer) {
   await page.getByTestId('viewer-name').filter({ hasText: viewer.displayName }).waitFor();
   const dealer = viewer.currentDealer;
   if (dealer) {
-    await page.getByTestId('current-dealer').filter({ hasText: dealer.name }).waitFor();
+    await page.locator(`[data-testid="current-dealer"][data-dealer-id="${dealer.id}"]`).waitFor();
+    if (viewer.dealers.length > 1) {
+      const selected = await page.getByTestId('dealer-switcher').inputValue();
+      check(selected === dealer.id, `dealer switcher shows ${selected}, current dealer is ${dealer.id}`);
+    } else {
+      await page.getByTestId('current-dealer').filter({ hasText: dealer.name }).waitFor();
+    }
   }
   const chips = await texts(page.getByTestId('current-roles').locator('li'));
   for (const grant of viewer.roles) {
@@ -211,7 +233,8 @@ async function checkMyAccess(page, viewer) {
   for (const limit of viewer.authorityLimits) {
     const amount = (await page.locator(`[data-limit="${limit.key}"] [data-testid="limit-amount"]`).innerText()).trim();
     const number = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(limit.amount));
-    check(amount.includes('CNY') && amount.includes(number), `limit ${limit.key} shows "${amount}", expected CNY ${number}`);
+    const currency = limit.currency || 'CNY';
+    check(amount.includes(currency) && amount.includes(number), `limit ${limit.key} shows "${amount}", expected ${currency} ${number}`);
   }
   log(`我的权限: ${shown} permissions in ${groups} groups, ${duties} duties, ${viewer.authorityLimits.length} limits${first ? ', why opens' : ''}`);
 }
@@ -251,7 +274,7 @@ async function checkDealerSwitch(page, viewer) {
   const other = viewer.dealers.find((d) => d.dealer.id !== viewer.currentDealer?.id);
   check(other, 'multi-dealer viewer has no other dealer to switch to');
   await page.getByTestId('dealer-switcher').selectOption(other.dealer.id);
-  await page.getByTestId('current-dealer').filter({ hasText: other.dealer.name }).waitFor();
+  await page.locator(`[data-testid="current-dealer"][data-dealer-id="${other.dealer.id}"]`).waitFor();
   const after = await viewerSeenByPage(page);
   check(after.currentDealer?.id === other.dealer.id, `after switching, the server's current dealer is ${after.currentDealer?.code}, not ${other.dealer.code}`);
   await checkHeader(page, after);
@@ -368,8 +391,8 @@ async function userShell(username, { switchDealer = false } = {}) {
 async function main() {
   check(BASE_URL, 'BASE_URL is not set (the running dealernet server, e.g. http://127.0.0.1:8000)');
   const [command = 'all', ...rest] = process.argv.slice(2);
-  if (command === 'probe') {
-    console.log(JSON.stringify(await probe()));
+  if (command === 'choose') {
+    console.log(JSON.stringify(await chooseUsers()));
     return;
   }
   if (command === 'sign-in') return signInScreen();
@@ -380,12 +403,12 @@ async function main() {
     return;
   }
   if (command === 'all') {
-    const found = await probe();
-    const chosen = choose(found);
+    const chosen = await chooseUsers();
     await signInScreen();
-    for (const { username, switchDealer } of chosen) await userShell(username, { switchDealer });
-    const roleSets = new Set(chosen.map(({ username }) => found[username].roles.join(',')));
-    check(roleSets.size >= 2, `the users checked share one role set: ${[...roleSets]}`);
+    for (const { username, roles, switchDealer } of chosen) {
+      console.log(`(${username}: ${roles.join(', ')})`);
+      await userShell(username, { switchDealer });
+    }
     console.log(`${chosen.length + 1} passed, 0 failed`);
     return;
   }

@@ -8,20 +8,30 @@ export function useLocalized(): (english: string, chinese: string | null | undef
   return (english, chinese) => (zh && chinese ? chinese : english);
 }
 
-const CNY: Record<string, Intl.NumberFormat> = {};
+const FORMATS = new Map<string, Intl.NumberFormat>();
 
-/** An amount in yuan (Decimal arrives as a string to keep its precision). */
-export function formatCny(amount: string, language: string): string {
+/**
+ * An amount of money, yuan (CNY) unless the server says otherwise. Decimal arrives as a
+ * string to keep its precision. English shows the code ("CNY 10,000.00"), Chinese the
+ * sign ("¥10,000.00").
+ */
+export function formatMoney(amount: string, currency: string | null | undefined, language: string): string {
+  const code = currency || 'CNY';
   const locale = isChinese(language) ? 'zh-CN' : 'en-GB';
-  const format = (CNY[locale] ??= new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: 'CNY',
-    currencyDisplay: isChinese(language) ? 'symbol' : 'code',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }));
+  const key = `${locale}:${code}`;
+  let format = FORMATS.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      currencyDisplay: isChinese(language) ? 'symbol' : 'code',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    FORMATS.set(key, format);
+  }
   const value = Number(amount);
-  return Number.isFinite(value) ? format.format(value) : `CNY ${amount}`;
+  return Number.isFinite(value) ? format.format(value) : `${code} ${amount}`;
 }
 
 /** A timestamp in the dealer's time zone (the dealer's working day, not the browser's). */

@@ -98,9 +98,7 @@ async def authenticate(raw: str) -> ApiKeyIdentity | None:
         return None
     prefix, secret = parsed
     async with network_transaction(fresh=True) as tx:
-        row = await tx.connection.fetchrow(
-            "select * from dealernet_api_key_by_prefix($1)", prefix
-        )
+        row = await tx.connection.fetchrow("select * from dealernet_api_key_by_prefix($1)", prefix)
         if row is None or row["revoked_at"] is not None:
             return None
         if not hmac.compare_digest(bytes(row["secret_hash"]), digest(secret)):

@@ -90,8 +90,9 @@ async def sign_in(
     if not (ok and user and user["active"]):
         lock = await throttle.failed(username, remote_addr)
         async with network_transaction(fresh=True) as tx:
-            await _event(tx.connection, user["id"] if user else None, username,
-                         "sign_in_failed", remote_addr)
+            await _event(
+                tx.connection, user["id"] if user else None, username, "sign_in_failed", remote_addr
+            )
         if lock:
             raise SignInThrottled(lock)
         raise InvalidCredentials()
@@ -191,7 +192,8 @@ async def purge_expired(older_than: timedelta = timedelta(days=7)) -> int:
     """Delete sessions that ended more than ``older_than`` ago; the worker runs this."""
     async with network_transaction(fresh=True) as tx:
         result: str = await tx.connection.execute(
-            "delete from auth_session where coalesce(revoked_at, expires_at) < now() - $1::interval",
+            "delete from auth_session"
+            " where coalesce(revoked_at, expires_at) < now() - $1::interval",
             older_than,
         )
     return int(result.split()[-1])

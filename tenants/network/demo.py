@@ -85,20 +85,28 @@ DEMO_REGIONS: tuple[RegionSpec, ...] = (
 
 DEMO_DEALERS: tuple[DealerSpec, ...] = (
     DealerSpec(
-        "SH01", "HX-E",
-        "Shanghai Pudong Huaxing Auto Sales & Service Co., Ltd.", "上海浦东华星汽车销售服务有限公司",
+        "SH01",
+        "HX-E",
+        "Shanghai Pudong Huaxing Auto Sales & Service Co., Ltd.",
+        "上海浦东华星汽车销售服务有限公司",
     ),
     DealerSpec(
-        "SH02", "HX-E",
-        "Shanghai Minhang Huaxing Auto Sales & Service Co., Ltd.", "上海闵行华星汽车销售服务有限公司",
+        "SH02",
+        "HX-E",
+        "Shanghai Minhang Huaxing Auto Sales & Service Co., Ltd.",
+        "上海闵行华星汽车销售服务有限公司",
     ),
     DealerSpec(
-        "GZ01", "HX-S",
-        "Guangzhou Tianhe Huaxing Auto Sales & Service Co., Ltd.", "广州天河华星汽车销售服务有限公司",
+        "GZ01",
+        "HX-S",
+        "Guangzhou Tianhe Huaxing Auto Sales & Service Co., Ltd.",
+        "广州天河华星汽车销售服务有限公司",
     ),
     DealerSpec(
-        "SZ01", "HX-S",
-        "Shenzhen Nanshan Huaxing Auto Service Co., Ltd.", "深圳南山华星汽车服务有限公司",
+        "SZ01",
+        "HX-S",
+        "Shenzhen Nanshan Huaxing Auto Service Co., Ltd.",
+        "深圳南山华星汽车服务有限公司",
         locale="en",
     ),
 )
@@ -142,6 +150,9 @@ PLANNED: dict[str, int] = {
     "customer_service_specialist": 2,
 }
 """Planned posts (岗位编制) where more than one; seed 003 plans 2 advisors, fills 1."""
+
+FULLY_STAFFED = frozenset({"GZ01"})
+"""Dealers that fill every planned advisor post; the others have a vacancy (缺编)."""
 
 EXTRA_PEOPLE: dict[str, int] = {"technician": 1}
 """People beyond the first in a role at every dealer (two technicians)."""
@@ -219,14 +230,14 @@ def _title(roles: Sequence[RoleInfo], locale: str) -> str:
     return "兼".join(r.name_zh for r in roles)
 
 
-def _staff(plan: Plan, dealer: DealerSpec, roles: list[RoleInfo], *, full: bool) -> None:
-    """Posts and headcount for every dealer role; ``full`` fills the second advisor too."""
+def _staff(plan: Plan, dealer: DealerSpec, roles: list[RoleInfo]) -> None:
+    """Posts and headcount for every dealer role at ``dealer``."""
     by_key = {r.key: r for r in roles}
     suffix = dealer.code.lower()
     posts: list[Post] = []
     for role in roles:
         people = 1 + EXTRA_PEOPLE.get(role.key, 0)
-        if full and role.key == "service_advisor":
+        if dealer.code in FULLY_STAFFED and role.key == "service_advisor":
             people = PLANNED["service_advisor"]
         for n in range(people):
             username = f"{alias(role.key)}{n + 1 if n else ''}.{suffix}"
@@ -262,7 +273,9 @@ def _generated(count: int) -> tuple[list[RegionSpec], list[DealerSpec]]:
     for n in range(1, count + 1):
         r = (n - 1) // REGION_SIZE + 1
         if len(regions) < r:
-            regions.append(RegionSpec(f"HX-B{r:03d}", f"Region {r:03d}", f"第{r:03d}大区", f"b{r:03d}"))
+            regions.append(
+                RegionSpec(f"HX-B{r:03d}", f"Region {r:03d}", f"第{r:03d}大区", f"b{r:03d}")
+            )
         city_zh, city_en = CITIES[(n - 1) % len(CITIES)]
         dealers.append(
             DealerSpec(
@@ -285,8 +298,8 @@ def build_plan(dealers: int | None = None, roles: list[RoleInfo] | None = None) 
         raise SeedError("the role catalog defines no dealer roles")
     extra_regions, extra_dealers = _generated(max(0, (dealers or 0) - len(DEMO_DEALERS)))
     plan = Plan([*DEMO_REGIONS, *extra_regions], [*DEMO_DEALERS, *extra_dealers])
-    for index, dealer in enumerate(plan.dealers):
-        _staff(plan, dealer, staffed, full=index == 2)
+    for dealer in plan.dealers:
+        _staff(plan, dealer, staffed)
     _share_person(plan, staffed)
     for region in plan.regions:
         for role in roles:
@@ -382,29 +395,48 @@ MANUFACTURERS = Upsert(
 )
 REGIONS = Upsert(
     "region",
-    (Col("code", "text"), Col("manufacturer_id", "bigint"), Col("name", "text"),
-     Col("name_zh", "text")),
+    (
+        Col("code", "text"),
+        Col("manufacturer_id", "bigint"),
+        Col("name", "text"),
+        Col("name_zh", "text"),
+    ),
     ("code",),
 )
 DEALERS = Upsert(
     "dealer",
-    (Col("code", "text"), Col("region_id", "bigint"), Col("name", "text"), Col("name_zh", "text"),
-     Col("time_zone", "text"), Col("locale", "text")),
+    (
+        Col("code", "text"),
+        Col("region_id", "bigint"),
+        Col("name", "text"),
+        Col("name_zh", "text"),
+        Col("time_zone", "text"),
+        Col("locale", "text"),
+    ),
     ("code",),
 )
 STAFF = Upsert(
     "staff_user",
-    (Col("username", "text"), Col("display_name", "text"), Col("password_hash", "text"),
-     Col("locale", "text"), Col("active", "boolean")),
+    (
+        Col("username", "text"),
+        Col("display_name", "text"),
+        Col("password_hash", "text"),
+        Col("locale", "text"),
+        Col("active", "boolean"),
+    ),
     ("username",),
     match="lower(t.username) = lower(i.username)",
 )
 MEMBERSHIPS = Upsert(
     "membership",
-    (Col("dealer_id", "bigint"), Col("user_id", "bigint"),
-     # unnest flattens arrays of arrays, so roles travel as comma-separated text.
-     Col("roles", "text", "string_to_array(i.roles, ',')"), Col("title", "text"),
-     Col("active", "boolean")),
+    (
+        Col("dealer_id", "bigint"),
+        Col("user_id", "bigint"),
+        # unnest flattens arrays of arrays, so roles travel as comma-separated text.
+        Col("roles", "text", "string_to_array(i.roles, ',')"),
+        Col("title", "text"),
+        Col("active", "boolean"),
+    ),
     ("dealer_id", "user_id"),
 )
 HEADCOUNT = Upsert(
@@ -441,8 +473,13 @@ class SeedResult:
 
 
 TABLES_COUNTED = (
-    "dealer", "staff_user", "membership", "headcount", "region_assignment",
-    "manufacturer_assignment", "api_key",
+    "dealer",
+    "staff_user",
+    "membership",
+    "headcount",
+    "region_assignment",
+    "manufacturer_assignment",
+    "api_key",
 )
 
 
@@ -525,17 +562,21 @@ async def apply_plan(
         connection, [(r.code, manufacturer_id, r.name, r.name_zh) for r in plan.regions]
     )
     region_ids = await _ids(
-        connection, "select id, code as key from region where code = any($1::text[])",
+        connection,
+        "select id, code as key from region where code = any($1::text[])",
         (r.code for r in plan.regions),
     )
     step("dealers")
     written += await DEALERS.run(
         connection,
-        [(d.code, region_ids[d.region], d.name, d.name_zh, d.time_zone, d.locale)
-         for d in plan.dealers],
+        [
+            (d.code, region_ids[d.region], d.name, d.name_zh, d.time_zone, d.locale)
+            for d in plan.dealers
+        ],
     )
     dealer_ids = await _ids(
-        connection, "select id, code as key from dealer where code = any($1::text[])",
+        connection,
+        "select id, code as key from dealer where code = any($1::text[])",
         (d.code for d in plan.dealers),
     )
     # Tenant tables are behind forced RLS; an owner that is not a superuser needs a scope.
@@ -550,31 +591,42 @@ async def apply_plan(
         usernames = list(dict.fromkeys(p.username for p in posts))
         written += await STAFF.run(
             connection,
-            [(u, plan.people[u].display_name, password_hash, plan.people[u].locale, True)
-             for u in usernames],
+            [
+                (u, plan.people[u].display_name, password_hash, plan.people[u].locale, True)
+                for u in usernames
+            ],
         )
         user_ids = await _user_ids(connection, usernames)
         written += await MEMBERSHIPS.run(
             connection,
-            [(dealer_ids[p.dealer], user_ids[p.username], ",".join(p.roles), p.title, True)
-             for p in posts],
+            [
+                (dealer_ids[p.dealer], user_ids[p.username], ",".join(p.roles), p.title, True)
+                for p in posts
+            ],
         )
         written += await HEADCOUNT.run(
             connection,
-            [(dealer_ids[d.code], role, planned) for d in batch
-             for role, planned in plan.headcount[d.code]],
+            [
+                (dealer_ids[d.code], role, planned)
+                for d in batch
+                for role, planned in plan.headcount[d.code]
+            ],
         )
         step(f"staff {batch[0].code}..{batch[-1].code}", len(batch))
 
     step("regional and manufacturer staff")
     network_people = list(
-        dict.fromkeys([u for _, u, _ in plan.region_assignments]
-                      + [u for u, _ in plan.manufacturer_assignments])
+        dict.fromkeys(
+            [u for _, u, _ in plan.region_assignments]
+            + [u for u, _ in plan.manufacturer_assignments]
+        )
     )
     written += await STAFF.run(
         connection,
-        [(u, plan.people[u].display_name, password_hash, plan.people[u].locale, True)
-         for u in network_people],
+        [
+            (u, plan.people[u].display_name, password_hash, plan.people[u].locale, True)
+            for u in network_people
+        ],
     )
     user_ids = await _user_ids(connection, network_people)
     written += await REGION_ASSIGNMENTS.run(
@@ -582,7 +634,8 @@ async def apply_plan(
         [(region_ids[r], user_ids[u], role) for r, u, role in plan.region_assignments],
     )
     written += await MANUFACTURER_ASSIGNMENTS.run(
-        connection, [(manufacturer_id, user_ids[u], role) for u, role in plan.manufacturer_assignments]
+        connection,
+        [(manufacturer_id, user_ids[u], role) for u, role in plan.manufacturer_assignments],
     )
 
     step("partner API key")
@@ -719,8 +772,12 @@ async def demo_users(url: str | None = None) -> list[dict[str, Any]]:
                 "manufacturers": [],
             }
         user[f"{row['kind']}s"].append(
-            {"code": row["code"], "name": row["name"], "nameZh": row["name_zh"],
-             "roles": list(row["roles"])}
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "nameZh": row["name_zh"],
+                "roles": list(row["roles"]),
+            }
         )
     return list(users.values())
 

@@ -36,7 +36,9 @@ mutation($u: String!, $p: String!, $m: SignInMode!) {
 """
 
 
-async def bearer(client: httpx.AsyncClient, username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
+async def bearer(
+    client: httpx.AsyncClient, username: str, password: str = DEFAULT_PASSWORD
+) -> dict[str, str]:
     body = await gql(client, SIGN_IN, {"u": username, "p": password, "m": "TOKEN"})
     assert not body.get("errors"), body
     return {"Authorization": f"Bearer {body['data']['signIn']['token']}"}

@@ -23,13 +23,19 @@ async def test_key_lifecycle(client: httpx.AsyncClient, network: Network, db) ->
     viewer = (await gql(client, VIEWER, headers=as_partner))["data"]["viewer"]
     assert viewer["kind"] == "API_KEY"
     assert viewer["roles"] == [{"role": {"key": "partner_integration"}, "source": "API_KEY"}]
-    assert (await gql(client, VIEWER, headers={"X-Api-Key": key}))["data"]["viewer"]["kind"] == "API_KEY"
+    assert (await gql(client, VIEWER, headers={"X-Api-Key": key}))["data"]["viewer"][
+        "kind"
+    ] == "API_KEY"
 
     denied = await gql(client, ISSUE, headers=as_partner)
     assert error_codes(denied) in (["FORBIDDEN"], ["UNAUTHENTICATED"])
 
-    revoked = await gql(client, "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
-                        {"id": issued["apiKey"]["id"]}, headers=manager)
+    revoked = await gql(
+        client,
+        "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
+        {"id": issued["apiKey"]["id"]},
+        headers=manager,
+    )
     assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None
     after = await gql(client, VIEWER, headers=as_partner)
     assert error_codes(after) == ["UNAUTHENTICATED"]

@@ -20,15 +20,24 @@ async def test_headcount_change_is_audited_with_before_and_after(
     first = await gql(client, SET, {"p": 2}, headers=headers)
     assert first["data"]["setHeadcount"] == {"planned": 2, "filled": 1, "vacant": 1}
     await gql(client, SET, {"p": 3}, headers=headers)
-    log = await gql(client, "{ auditLog { edges { node { action objectId before after actorName actor { username } } } } }",
-                    headers=headers)
-    entries = [e["node"] for e in log["data"]["auditLog"]["edges"] if e["node"]["action"] == "headcount.set"]
+    log = await gql(
+        client,
+        "{ auditLog { edges { node { action objectId before after actorName actor { username } } } } }",
+        headers=headers,
+    )
+    entries = [
+        e["node"]
+        for e in log["data"]["auditLog"]["edges"]
+        if e["node"]["action"] == "headcount.set"
+    ]
     assert entries[0]["before"] == {"planned": 2} and entries[0]["after"] == {"planned": 3}
     assert entries[1]["before"] is None and entries[1]["after"] == {"planned": 2}
     assert entries[0]["actor"]["username"] == "manager_a"
 
 
-async def test_failed_mutation_leaves_nothing(client: httpx.AsyncClient, network: Network, db: asyncpg.Connection) -> None:
+async def test_failed_mutation_leaves_nothing(
+    client: httpx.AsyncClient, network: Network, db: asyncpg.Connection
+) -> None:
     headers = await bearer(client, "advisor_a")
     body = await gql(client, SET, {"p": 2}, headers=headers)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -36,9 +45,14 @@ async def test_failed_mutation_leaves_nothing(client: httpx.AsyncClient, network
     assert await db.fetchval("select count(*) from audit_entry where action = 'headcount.set'") == 0
 
 
-async def test_audit_entries_cannot_be_changed_or_deleted(network: Network, db: asyncpg.Connection) -> None:
+async def test_audit_entries_cannot_be_changed_or_deleted(
+    network: Network, db: asyncpg.Connection
+) -> None:
     a = network.dealer_ids[0]
-    await db.execute("insert into audit_entry (dealer_id, action, object_type, object_id) values ($1, 'a', 'b', 'c')", a)
+    await db.execute(
+        "insert into audit_entry (dealer_id, action, object_type, object_id) values ($1, 'a', 'b', 'c')",
+        a,
+    )
     for statement in ("update audit_entry set action = 'forged'", "delete from audit_entry"):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with tenant_transaction(TenantScope.of([a]), fresh=True) as tx:

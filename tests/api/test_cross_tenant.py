@@ -14,7 +14,9 @@ from tests.factories import Network
 
 async def _foreign_rows(db: asyncpg.Connection, network: Network) -> dict[str, int]:
     b = network.dealer_ids[1]
-    await db.execute("insert into headcount (dealer_id, role, planned) values ($1, 'technician', 3)", b)
+    await db.execute(
+        "insert into headcount (dealer_id, role, planned) values ($1, 'technician', 3)", b
+    )
     manager_b = await db.fetchval(
         "insert into staff_user (username, display_name) values ('manager_b', 'B Manager') returning id"
     )
@@ -58,16 +60,22 @@ async def test_node_never_returns_foreign_records(
         headers = await bearer(client, username)
         for type_name, pk in foreign.items():
             body = await gql(
-                client, "query($id: ID!) { node(id: $id) { id } }", {"id": global_id(type_name, pk)},
+                client,
+                "query($id: ID!) { node(id: $id) { id } }",
+                {"id": global_id(type_name, pk)},
                 headers=headers,
             )
             assert body["data"]["node"] is None, (username, type_name)
 
 
-async def test_own_records_do_resolve(client: httpx.AsyncClient, network: Network, db: asyncpg.Connection) -> None:
+async def test_own_records_do_resolve(
+    client: httpx.AsyncClient, network: Network, db: asyncpg.Connection
+) -> None:
     a = network.dealer_ids[0]
     membership = await db.fetchval(
-        "select id from membership where dealer_id = $1 and user_id = $2", a, network.users["advisor_a"]
+        "select id from membership where dealer_id = $1 and user_id = $2",
+        a,
+        network.users["advisor_a"],
     )
     headers = await bearer(client, "manager_a")
     body = await gql(
@@ -76,7 +84,10 @@ async def test_own_records_do_resolve(client: httpx.AsyncClient, network: Networ
         {"id": global_id("Membership", membership)},
         headers=headers,
     )
-    assert body["data"]["node"] == {"user": {"username": "advisor_a"}, "roles": [{"key": "service_advisor"}]}
+    assert body["data"]["node"] == {
+        "user": {"username": "advisor_a"},
+        "roles": [{"key": "service_advisor"}],
+    }
 
 
 async def test_lists_show_only_the_current_dealer(
@@ -92,10 +103,16 @@ async def test_lists_show_only_the_current_dealer(
     )
     assert not body.get("errors"), body
     data = body["data"]
-    staff = {e["node"]["user"]["username"] for e in data["viewer"]["currentDealer"]["staff"]["edges"]}
+    staff = {
+        e["node"]["user"]["username"] for e in data["viewer"]["currentDealer"]["staff"]["edges"]
+    }
     assert "manager_b" not in staff and "advisor_b" not in staff
-    assert "technician" not in {h["role"]["key"] for h in data["viewer"]["currentDealer"]["headcount"]}
-    assert data["auditLog"]["edges"] == [] and data["policyOverrides"] == [] and data["apiKeys"] == []
+    assert "technician" not in {
+        h["role"]["key"] for h in data["viewer"]["currentDealer"]["headcount"]
+    }
+    assert (
+        data["auditLog"]["edges"] == [] and data["policyOverrides"] == [] and data["apiKeys"] == []
+    )
     assert len(data["dealers"]["edges"]) == 1
 
 
@@ -104,13 +121,22 @@ async def test_asking_for_another_dealer_is_refused(
 ) -> None:
     headers = await bearer(client, "manager_a")
     b = global_id("Dealer", network.dealer_ids[1])
-    body = await gql(client, "query($id: ID!) { node(id: $id) { ... on Dealer { staff { edges { cursor } } } } }",
-                     {"id": b}, headers=headers)
+    body = await gql(
+        client,
+        "query($id: ID!) { node(id: $id) { ... on Dealer { staff { edges { cursor } } } } }",
+        {"id": b},
+        headers=headers,
+    )
     assert body["data"]["node"] is None
-    body = await gql(client, "{ auditLog { edges { cursor } } }", headers={**headers, "X-Dealer-Id": b})
+    body = await gql(
+        client, "{ auditLog { edges { cursor } } }", headers={**headers, "X-Dealer-Id": b}
+    )
     assert error_codes(body) == ["DEALER_REQUIRED"]
-    body = await gql(client, "mutation { setHeadcount(input: {role: \"technician\", planned: 9}) { planned } }",
-                     headers={**headers, "X-Dealer-Id": b})
+    body = await gql(
+        client,
+        'mutation { setHeadcount(input: {role: "technician", planned: 9}) { planned } }',
+        headers={**headers, "X-Dealer-Id": b},
+    )
     assert error_codes(body) == ["DEALER_REQUIRED"]
 
 
@@ -119,9 +145,13 @@ async def test_rls_hides_foreign_rows_when_a_query_forgets_its_filter(
 ) -> None:
     await _foreign_rows(db, network)
     a, b = network.dealer_ids[:2]
-    async with tenant_transaction(TenantScope.of([a], network.users["manager_a"]), fresh=True) as tx:
+    async with tenant_transaction(
+        TenantScope.of([a], network.users["manager_a"]), fresh=True
+    ) as tx:
         for table in ("membership", "headcount", "audit_entry", "policy_override", "api_key"):
-            dealers = {r["dealer_id"] for r in await tx.connection.fetch(f"select dealer_id from {table}")}
+            dealers = {
+                r["dealer_id"] for r in await tx.connection.fetch(f"select dealer_id from {table}")
+            }
             assert b not in dealers, table
         assert await tx.connection.fetchval("select current_user") == "dealernet_app"
         updated = await tx.connection.execute("update headcount set planned = 0")
@@ -129,7 +159,9 @@ async def test_rls_hides_foreign_rows_when_a_query_forgets_its_filter(
     assert await db.fetchval("select planned from headcount where dealer_id = $1", b) == 3
 
 
-async def test_rls_refuses_writing_into_another_dealer(network: Network, db: asyncpg.Connection) -> None:
+async def test_rls_refuses_writing_into_another_dealer(
+    network: Network, db: asyncpg.Connection
+) -> None:
     a, b = network.dealer_ids[:2]
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         async with tenant_transaction(TenantScope.of([a]), fresh=True) as tx:

@@ -21,8 +21,11 @@ async def test_unknown_field_is_a_validation_error(client: httpx.AsyncClient) ->
 
 async def test_too_deep_queries_are_refused(client: httpx.AsyncClient, network: Network) -> None:
     nested = "region { dealers { " * 8 + "code" + " } }" * 8
-    body = await gql(client, "{ viewer { currentDealer { " + nested + " } } }",
-                     headers=await bearer(client, "advisor_a"))
+    body = await gql(
+        client,
+        "{ viewer { currentDealer { " + nested + " } } }",
+        headers=await bearer(client, "advisor_a"),
+    )
     assert body.get("data") is None
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
@@ -36,30 +39,44 @@ async def test_too_many_aliases_are_refused(client: httpx.AsyncClient) -> None:
 
 async def test_bad_input_names_the_field(client: httpx.AsyncClient, network: Network) -> None:
     headers = await bearer(client, "manager_a")
-    body = await gql(client, 'mutation { setHeadcount(input: {role: "astronaut", planned: 1}) { planned } }',
-                     headers=headers)
+    body = await gql(
+        client,
+        'mutation { setHeadcount(input: {role: "astronaut", planned: 1}) { planned } }',
+        headers=headers,
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "role"
     body = await gql(client, 'query { node(id: "bm90IGFuIGlk") { id } }', headers=headers)
     assert body["errors"] and "Traceback" not in str(body)
     body = await gql(client, "{ auditLog(first: 1000) { edges { cursor } } }", headers=headers)
     assert error_codes(body) == ["BAD_USER_INPUT"]
-    body = await gql(client, '{ auditLog(after: "garbage!") { edges { cursor } } }', headers=headers)
+    body = await gql(
+        client, '{ auditLog(after: "garbage!") { edges { cursor } } }', headers=headers
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_forbidden_names_the_missing_permission(client: httpx.AsyncClient, network: Network) -> None:
-    body = await gql(client, "{ auditLog { edges { cursor } } }", headers=await bearer(client, "advisor_a"))
+async def test_forbidden_names_the_missing_permission(
+    client: httpx.AsyncClient, network: Network
+) -> None:
+    body = await gql(
+        client, "{ auditLog { edges { cursor } } }", headers=await bearer(client, "advisor_a")
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["extensions"]["permission"] == "audit_log:read"
 
 
 async def test_unauthenticated_mutation(client: httpx.AsyncClient, network: Network) -> None:
-    body = await gql(client, 'mutation { setHeadcount(input: {role: "cashier", planned: 1}) { planned } }')
+    body = await gql(
+        client, 'mutation { setHeadcount(input: {role: "cashier", planned: 1}) { planned } }'
+    )
     assert error_codes(body) == ["UNAUTHENTICATED"]
 
 
 async def test_get_requests_cannot_run_operations(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", params={"query": "{ roleCatalog { role { key } } }"},
-                                headers={"Accept": "application/json"})
+    response = await client.get(
+        "/graphql",
+        params={"query": "{ roleCatalog { role { key } } }"},
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code in {400, 405}

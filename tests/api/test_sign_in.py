@@ -11,7 +11,9 @@ from tests.factories import DEFAULT_PASSWORD
 VIEWER = "{ viewer { displayName username kind currentDealer { code } } }"
 
 
-async def test_token_sign_in_gives_a_working_bearer_token(client: httpx.AsyncClient, network) -> None:  # type: ignore[no-untyped-def]
+async def test_token_sign_in_gives_a_working_bearer_token(
+    client: httpx.AsyncClient, network
+) -> None:  # type: ignore[no-untyped-def]
     headers = await bearer(client, "advisor_a")
     body = await gql(client, VIEWER, headers=headers)
     assert body["data"]["viewer"]["username"] == "advisor_a"
@@ -29,7 +31,10 @@ async def test_anonymous_viewer_is_null(client: httpx.AsyncClient, network) -> N
     [("advisor_a", "wrong password"), ("nobody", DEFAULT_PASSWORD), ("advisor_a", "")],
 )
 async def test_wrong_credentials_are_refused_alike(
-    client: httpx.AsyncClient, network, username: str, password: str  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient,
+    network,
+    username: str,
+    password: str,  # type: ignore[no-untyped-def]
 ) -> None:
     body = await gql(client, SIGN_IN, {"u": username, "p": password, "m": "TOKEN"})
     assert body["data"] is None
@@ -37,7 +42,9 @@ async def test_wrong_credentials_are_refused_alike(
     assert codes == ["BAD_USER_INPUT" if not password else "UNAUTHENTICATED"]
 
 
-async def test_repeated_failures_are_slowed_and_logged(client: httpx.AsyncClient, network, db) -> None:  # type: ignore[no-untyped-def]
+async def test_repeated_failures_are_slowed_and_logged(
+    client: httpx.AsyncClient, network, db
+) -> None:  # type: ignore[no-untyped-def]
     codes = []
     for _ in range(6):
         body = await gql(client, SIGN_IN, {"u": "advisor_a", "p": "guess", "m": "TOKEN"})
@@ -56,7 +63,9 @@ async def test_repeated_failures_are_slowed_and_logged(client: httpx.AsyncClient
 
 
 @pytest.mark.parametrize("token", ["not-a-token", "dnk_abc_def", ""])
-async def test_invalid_tokens_are_unauthenticated(client: httpx.AsyncClient, network, token: str) -> None:  # type: ignore[no-untyped-def]
+async def test_invalid_tokens_are_unauthenticated(
+    client: httpx.AsyncClient, network, token: str
+) -> None:  # type: ignore[no-untyped-def]
     body = await gql(client, VIEWER, headers={"Authorization": f"Bearer {token}x"})
     assert error_codes(body) == ["UNAUTHENTICATED"]
 
@@ -80,7 +89,10 @@ async def test_sign_out_ends_the_token(client: httpx.AsyncClient, network) -> No
 async def test_cookie_session_requires_the_csrf_header(client: httpx.AsyncClient, network) -> None:  # type: ignore[no-untyped-def]
     response = await client.post(
         "/graphql",
-        json={"query": SIGN_IN, "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"}},
+        json={
+            "query": SIGN_IN,
+            "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"},
+        },
     )
     body = response.json()
     assert body["data"]["signIn"]["token"] is None
@@ -90,7 +102,9 @@ async def test_cookie_session_requires_the_csrf_header(client: httpx.AsyncClient
     assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
     assert any(c.startswith(f"dn_csrf={csrf}") for c in set_cookie)
 
-    forged = await gql(client, VIEWER)  # the browser sends the cookie, an attacker can't send the header
+    forged = await gql(
+        client, VIEWER
+    )  # the browser sends the cookie, an attacker can't send the header
     assert error_codes(forged) == ["UNAUTHENTICATED"]
     assert "CSRF" in forged["errors"][0]["message"]
     wrong = await gql(client, VIEWER, headers={"X-CSRF-Token": "guess"})
@@ -99,15 +113,23 @@ async def test_cookie_session_requires_the_csrf_header(client: httpx.AsyncClient
     assert ok["data"]["viewer"]["username"] == "advisor_a"
 
 
-async def test_sign_in_replaces_a_planted_session_cookie(client: httpx.AsyncClient, network, db) -> None:  # type: ignore[no-untyped-def]
+async def test_sign_in_replaces_a_planted_session_cookie(
+    client: httpx.AsyncClient, network, db
+) -> None:  # type: ignore[no-untyped-def]
     first = await client.post(
         "/graphql",
-        json={"query": SIGN_IN, "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"}},
+        json={
+            "query": SIGN_IN,
+            "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"},
+        },
     )
     planted = first.cookies["dn_session"]
     second = await client.post(
         "/graphql",
-        json={"query": SIGN_IN, "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"}},
+        json={
+            "query": SIGN_IN,
+            "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "COOKIE"},
+        },
     )
     assert second.cookies["dn_session"] != planted
     client.cookies.set("dn_session", planted)

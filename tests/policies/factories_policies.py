@@ -59,11 +59,11 @@ async def make_role_holders(owner: asyncpg.Connection) -> RoleHolders:
     return holders
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = 1.0) -> float:
-    """Poll ``condition`` until true; returns the seconds it took, fails after ``timeout``."""
+async def wait_until(condition: Callable[[], bool], within: float = 1.0) -> float:
+    """Poll ``condition`` until true; returns the seconds it took, fails after ``within``."""
     started = time.monotonic()
     while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"condition not met within {timeout}s")
+        if time.monotonic() - started > within:
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(0.01)
     return time.monotonic() - started

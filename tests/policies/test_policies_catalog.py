@@ -13,6 +13,7 @@ from policies.catalog import (
     PERMISSIONS,
     ROLES,
     WRITE_OFF_CAPACITIES,
+    Role,
     catalog_policy_lines,
 )
 
@@ -36,13 +37,10 @@ def test_every_role_of_the_digest_is_in_the_catalog() -> None:
 
 
 @pytest.mark.parametrize("role", list(ROLES.values()), ids=list(ROLES))
-def test_role_is_labelled_and_reports_somewhere_known(role) -> None:  # type: ignore[no-untyped-def]
+def test_role_is_labelled_and_reports_somewhere_known(role: Role) -> None:
     assert role.name and role.name_zh
-    assert role.reports_to is None or role.reports_to in ROLES or role.reports_to in {
-        "board",
-        "finance",
-        "manufacturer",
-    }
+    superiors = {*ROLES, "board", "finance", "manufacturer", None}
+    assert role.reports_to in superiors
     assert role.permissions, "a role without permissions cannot work"
 
 
@@ -94,9 +92,7 @@ def test_quotations_above_ten_thousand_need_the_service_manager() -> None:
 
 def test_parts_plan_is_reviewed_by_parts_and_approved_by_the_service_manager() -> None:
     assert {k for k, r in ROLES.items() if r.allows("parts_plan", "review")} == {"parts_manager"}
-    assert {k for k, r in ROLES.items() if r.allows("parts_plan", "approve")} == {
-        "service_manager"
-    }
+    assert {k for k, r in ROLES.items() if r.allows("parts_plan", "approve")} == {"service_manager"}
 
 
 def test_policy_and_audit_permissions() -> None:

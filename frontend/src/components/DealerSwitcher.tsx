@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocalized } from '../localize';
 import { useSession, useViewer } from '../session';
@@ -11,7 +11,6 @@ export function DealerSwitcher() {
   const { switchDealer } = useSession();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const id = useId();
 
   if (viewer.dealers.length <= 1) return null;
 
@@ -25,15 +24,15 @@ export function DealerSwitcher() {
   }
   const option = (access: (typeof viewer.dealers)[number]) => (
     <option key={access.dealer.id} value={access.dealer.id}>
-      {local(access.dealer.name, access.dealer.nameZh)} ({access.dealer.code})
+      {access.dealer.code} · {local(access.dealer.name, access.dealer.nameZh)}
     </option>
   );
 
   return (
     <div className="dealer-switcher">
-      <label htmlFor={id}>{busy ? t('header.switching') : t('header.switchDealer')}</label>
       <select
-        id={id}
+        aria-label={t('header.switchDealer')}
+        title={t('header.switchDealer')}
         data-testid="dealer-switcher"
         value={viewer.currentDealer?.id ?? ''}
         disabled={busy}
@@ -55,6 +54,11 @@ export function DealerSwitcher() {
             ))
           : viewer.dealers.map(option)}
       </select>
+      {busy && (
+        <span className="muted switch-status" role="status">
+          {t('header.switching')}
+        </span>
+      )}
       {failure && (
         <span className="switch-error" role="alert" data-testid="switch-error">
           {failure}

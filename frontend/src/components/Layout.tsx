@@ -74,9 +74,16 @@ function ContextBar() {
           <span className="context-value">{local(dealer.region.name, dealer.region.nameZh)}</span>
         </div>
       )}
-      <div className="context-item" data-testid="current-dealer">
+      <div
+        className="context-item"
+        data-testid="current-dealer"
+        data-dealer-id={dealer?.id ?? ''}
+        data-dealer-code={dealer?.code ?? ''}
+      >
         <span className="context-label">{regional ? t('header.viewingDealer') : t('header.dealer')}</span>
-        {dealer ? (
+        {viewer.dealers.length > 1 ? (
+          <DealerSwitcher />
+        ) : dealer ? (
           <span className="context-value">
             {local(dealer.name, dealer.nameZh)} <span className="code">{dealer.code}</span>
           </span>
@@ -84,7 +91,6 @@ function ContextBar() {
           <span className="context-value muted">{t('header.noDealer')}</span>
         )}
       </div>
-      <DealerSwitcher />
       <div className="context-item context-roles">
         <span className="context-label">{t('header.roles')}</span>
         <ul className="chips" data-testid="current-roles">

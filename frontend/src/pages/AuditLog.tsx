@@ -136,11 +136,11 @@ function AuditRow({ entry }: { entry: Entry }) {
     <Fragment>
       <tr data-testid="audit-row">
         <td className="nowrap">{formatDateTime(entry.at, i18n.language, viewer.currentDealer?.timeZone)}</td>
-        <td>{entry.actor ?? <span className="muted">{t('audit.system')}</span>}</td>
+        <td>{entry.actorName || <span className="muted">{t('audit.system')}</span>}</td>
         <td>
           <code className="action">{entry.action}</code>
         </td>
-        <td className="mono">
+        <td className="mono" title={entry.requestId ? `request ${entry.requestId}` : undefined}>
           {entry.objectType} <span className="muted">#{entry.objectId}</span>
         </td>
         <td>

@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { DealerStaffDocument, HeadcountDocument } from '../gql/graphql';
 import { ErrorPanel, Loading } from '../components/Feedback';
+import { can } from '../access';
 import { useLocalized } from '../localize';
 import { useViewer } from '../session';
 
@@ -21,7 +22,7 @@ export function Staff() {
         <h1>{t('staff.title')}</h1>
         {dealer && <p className="muted">{t('staff.intro', { dealer: local(dealer.name, dealer.nameZh) })}</p>}
       </header>
-      <HeadcountPanel />
+      {can(viewer, 'network.headcount', 'read') && <HeadcountPanel />}
       <StaffPanel />
     </div>
   );
@@ -31,7 +32,7 @@ function HeadcountPanel() {
   const { t } = useTranslation();
   const local = useLocalized();
   const [{ data, error, fetching }, refetch] = useQuery({ query: HeadcountDocument });
-  const lines = data?.headcount ?? [];
+  const lines = data?.viewer?.currentDealer?.headcount ?? [];
   const total = lines.reduce(
     (sum, l) => ({ planned: sum.planned + l.planned, filled: sum.filled + l.filled, vacant: sum.vacant + l.vacant }),
     { planned: 0, filled: 0, vacant: 0 },
@@ -49,6 +50,21 @@ function HeadcountPanel() {
       ) : lines.length === 0 ? (
         <p className="empty">{t('staff.noHeadcount')}</p>
       ) : (
+        <>
+        <div className="stats" data-testid="headcount-totals">
+          <div className="stat">
+            <div className="stat-label">{t('staff.planned')}</div>
+            <div className="stat-value">{total.planned}</div>
+          </div>
+          <div className="stat">
+            <div className="stat-label">{t('staff.filled')}</div>
+            <div className="stat-value">{total.filled}</div>
+          </div>
+          <div className={`stat${total.vacant > 0 ? ' stat-warn' : ''}`}>
+            <div className="stat-label">{t('staff.vacant')}</div>
+            <div className="stat-value">{total.vacant}</div>
+          </div>
+        </div>
         <table className="table">
           <thead>
             <tr>
@@ -61,7 +77,7 @@ function HeadcountPanel() {
           </thead>
           <tbody>
             {lines.map((line) => (
-              <tr key={line.role.key} data-testid="headcount-row" data-role={line.role.key}>
+              <tr key={line.roleKey} data-testid="headcount-row" data-role={line.roleKey}>
                 <th scope="row">{local(line.role.name, line.role.nameZh)}</th>
                 <td className="num">{line.planned}</td>
                 <td className="num">{line.filled}</td>
@@ -71,7 +87,7 @@ function HeadcountPanel() {
                   ) : line.filled > line.planned ? (
                     <span className="pill pill-info">{t('staff.overStaffed', { count: line.filled - line.planned })}</span>
                   ) : (
-                    <span className="pill pill-ok">{t('staff.fullyStaffed')}</span>
+                    <span className="muted" title={t('staff.fullyStaffed')}>0</span>
                   )}
                 </td>
                 <td className="fill-col" aria-hidden="true">
@@ -80,16 +96,8 @@ function HeadcountPanel() {
               </tr>
             ))}
           </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">{t('staff.totals')}</th>
-              <td className="num">{total.planned}</td>
-              <td className="num">{total.filled}</td>
-              <td className="num">{total.vacant}</td>
-              <td className="fill-col" />
-            </tr>
-          </tfoot>
         </table>
+        </>
       )}
     </section>
   );
@@ -164,8 +172,9 @@ function StaffPage({
     query: DealerStaffDocument,
     variables: { first: PAGE_SIZE, after },
   });
-  const edges = data?.dealerStaff.edges ?? [];
-  const pageInfo = data?.dealerStaff.pageInfo;
+  const staff = data?.viewer?.currentDealer?.staff;
+  const edges = staff?.edges ?? [];
+  const pageInfo = staff?.pageInfo;
   const count = data ? edges.length : 0;
   useEffect(() => onCount(count), [count, onCount]);
 
@@ -194,8 +203,8 @@ function StaffPage({
       )}
       {edges.map(({ node }) => (
         <tr key={node.id} data-testid="staff-row" className={node.active ? undefined : 'inactive'}>
-          <th scope="row">{node.user.displayName}</th>
-          <td className="mono">{node.user.username}</td>
+          <th scope="row">{node.user?.displayName ?? t('app.none')}</th>
+          <td className="mono">{node.user?.username}</td>
           <td>{node.title || <span className="muted">{t('app.none')}</span>}</td>
           <td>
             <ul className="chips">
@@ -207,9 +216,11 @@ function StaffPage({
             </ul>
           </td>
           <td>
-            <span className={`pill ${node.active ? 'pill-ok' : 'pill-muted'}`}>
-              {node.active ? t('staff.active') : t('staff.inactive')}
-            </span>
+            {node.active ? (
+              <span className="muted">{t('staff.active')}</span>
+            ) : (
+              <span className="pill pill-muted">{t('staff.inactive')}</span>
+            )}
           </td>
         </tr>
       ))}
