@@ -74,4 +74,3 @@ class PolicyEnforcer(casbin.AsyncEnforcer):
     _remove_filtered_policy_returns_effects = _refuse
     clear_policy = load_filtered_policy = load_increment_filtered_policy = _refuse
     save_policy = enable_enforce = enable_auto_save = _refuse
-
