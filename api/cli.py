@@ -151,11 +151,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import logging.config
+
+    from arq.logs import default_log_config
     from arq.worker import run_worker
 
     from workers.settings import WorkerSettings
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    logging.config.dictConfig(default_log_config(verbose=args.verbose))
+    run_worker(WorkerSettings, burst=args.burst)  # type: ignore[arg-type]
     return 0
 
 
@@ -203,7 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy"
     )
     serve.add_argument("--log-level", default="info")
-    add("worker", cmd_worker, "run the background worker (arq)")
+    worker = add("worker", cmd_worker, "run the background worker (arq)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser
 
 
@@ -230,6 +236,10 @@ def _explain(exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Piccolo finds its configuration by importing `piccolo_conf` from the repository
+    # root, which is not on the path of an installed console script.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     try:
         code: int = args.handler(args)
         return code

@@ -100,10 +100,18 @@ async def truncate_all(connection: asyncpg.Connection) -> None:
     tables = await connection.fetch(
         "select tablename from pg_tables where schemaname = 'public' and tablename <> 'migration'"
     )
-    if tables:
-        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-        # The audit log refuses deletes by trigger; truncate is the owner's reset.
-        await connection.execute(f"truncate {names} restart identity cascade")
+    if not tables:
+        return
+    names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+    # The audit log refuses deletes by trigger; truncate is the owner's reset. A policy
+    # store reloading on NOTIFY may read these tables meanwhile: a deadlock is retried.
+    for attempt in range(5):
+        try:
+            await connection.execute(f"truncate {names} restart identity cascade")
+            return
+        except asyncpg.DeadlockDetectedError:
+            if attempt == 4:
+                raise
 
 
 @pytest.fixture

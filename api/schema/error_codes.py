@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import asyncpg
 from redis.exceptions import ConnectionError as RedisConnectionError
 from strawberry.extensions import SchemaExtension
+from strawberry.utils.str_converters import to_camel_case
 
 from api.schema.errors import ApiError
 from graphql import GraphQLError
@@ -53,7 +54,7 @@ def classify(error: GraphQLError) -> dict[str, object]:
     if isinstance(original, AccessError):
         return {"code": original.code}
     if isinstance(original, PolicyInputError):
-        return {"code": "BAD_USER_INPUT", "field": original.field}
+        return {"code": "BAD_USER_INPUT", "field": to_camel_case(original.field)}
     if isinstance(original, SegregationOfDutiesError):
         return {"code": "SEGREGATION_OF_DUTIES"}
     if isinstance(original, PolicyDenied):

@@ -1,3 +1,4 @@
+import { useCallback, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isChinese } from './i18n';
 
@@ -5,7 +6,7 @@ import { isChinese } from './i18n';
 export function useLocalized(): (english: string, chinese: string | null | undefined) => string {
   const { i18n } = useTranslation();
   const zh = isChinese(i18n.language);
-  return (english, chinese) => (zh && chinese ? chinese : english);
+  return useCallback((english: string, chinese: string | null | undefined) => (zh && chinese ? chinese : english), [zh]);
 }
 
 const FORMATS = new Map<string, Intl.NumberFormat>();
@@ -47,4 +48,12 @@ export function formatDateTime(iso: string, language: string, timeZone?: string)
   } catch {
     return date.toISOString();
   }
+}
+
+/** Sets the browser tab's title: "<page> · Dealernet". */
+export function usePageTitle(page: string | null): void {
+  const { t } = useTranslation();
+  useEffect(() => {
+    document.title = page ? `${page} · ${t('app.name')}` : `${t('app.name')} · ${t('app.tagline')}`;
+  }, [page, t]);
 }

@@ -55,7 +55,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const statusRef = useRef<Status>('loading');
-  statusRef.current = status;
+  useEffect(() => {
+    statusRef.current = status;
+  }, [status]);
 
   const expire = useCallback(() => {
     if (statusRef.current !== 'signedIn') return;

@@ -493,10 +493,10 @@ async def _check_schema(connection: asyncpg.Connection) -> None:
         "select array_agg(t) from unnest($1::text[]) t where to_regclass('public.' || t) is null",
         list(TABLES_COUNTED),
     )
+    if missing and len(missing) == len(TABLES_COUNTED):
+        raise SeedError("the database has no dealernet schema yet: run `dealernet migrate` first")
     if missing:
-        raise SeedError(
-            f"the database has no table {', '.join(missing)}: run `dealernet migrate` first"
-        )
+        raise SeedError(f"the database lacks {', '.join(missing)}: run `dealernet migrate` first")
 
 
 async def _password_hash(connection: asyncpg.Connection, usernames: list[str]) -> str:

@@ -110,7 +110,7 @@ async def test_listener_reconnects_and_catches_up(
          where datname = current_database() and query like 'LISTEN%dealernet_policy%'
         """
     )
-    assert terminated == 1
+    assert terminated >= 1  # the app under test may listen too
     await wait_until(lambda: store.generation > generation, 3.0)  # reloads after reconnecting
     a = network.dealer_ids[0]
     newcomer = await make_user(db)

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { AuditLogDocument, type AuditLogQuery } from '../gql/graphql';
 import { ErrorPanel, Loading } from '../components/Feedback';
-import { formatDateTime, useLocalized } from '../localize';
+import { formatDateTime, useLocalized, usePageTitle } from '../localize';
 import { useViewer } from '../session';
 
 const PAGE_SIZE = 50;
@@ -16,6 +16,7 @@ export function AuditLog() {
   const viewer = useViewer();
   const dealer = viewer.currentDealer;
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  usePageTitle(t('audit.title'));
 
   return (
     <div className="page" data-testid="page-audit-log">

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { RoleCatalogDocument } from '../gql/graphql';
 import { WhyToggle, type RoleNamer } from '../components/Why';
-import { formatMoney, useLocalized } from '../localize';
+import { formatMoney, useLocalized, usePageTitle } from '../localize';
 import { useViewer, type Viewer } from '../session';
 
 type Permission = Viewer['permissions'][number];
@@ -13,6 +13,7 @@ export function MyAccess() {
   const { t, i18n } = useTranslation();
   const local = useLocalized();
   const viewer = useViewer();
+  usePageTitle(t('myAccess.title'));
   const [catalog] = useQuery({ query: RoleCatalogDocument });
   const dealer = viewer.currentDealer;
   const timeZone = dealer?.timeZone;

@@ -2,11 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { usePageTitle } from '../localize';
 import { useSession } from '../session';
 
 export function SignIn() {
   const { t } = useTranslation();
   const { signIn, notice } = useSession();
+  usePageTitle(t('signIn.title'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DealerStaffDocument, HeadcountDocument } from '../gql/graphql';
 import { ErrorPanel, Loading } from '../components/Feedback';
 import { can } from '../access';
-import { useLocalized } from '../localize';
+import { useLocalized, usePageTitle } from '../localize';
 import { useViewer } from '../session';
 
 const PAGE_SIZE = 50;
@@ -15,6 +15,7 @@ export function Staff() {
   const local = useLocalized();
   const viewer = useViewer();
   const dealer = viewer.currentDealer;
+  usePageTitle(t('staff.title'));
 
   return (
     <div className="page" data-testid="page-staff">
