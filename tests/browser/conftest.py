@@ -46,7 +46,9 @@ def frontend_dist() -> Path:
     """The built web app; autouse so it exists before ``live_server`` serves it."""
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is not installed: browser tests need Node 20.19+ (see frontend/README.md)")
+        pytest.fail(
+            "node is not installed: browser tests need Node 20.19+ (see frontend/README.md)"
+        )
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-packages` (apt-get install chromium)")
     if not (FRONTEND / "node_modules" / "playwright-core").is_dir():

@@ -174,7 +174,6 @@ const en = {
     vacant: 'Vacant',
     fullyStaffed: 'Fully staffed',
     overStaffed: '{{count}} over plan',
-    totals: 'Total',
     noHeadcount: 'No headcount is planned for this dealer.',
     staff: 'Staff',
     staffCount_one: '{{count}} person',

@@ -177,7 +177,6 @@ const zhCN: Messages<typeof en> = {
     vacant: '缺编',
     fullyStaffed: '满编',
     overStaffed: '超编 {{count}} 人',
-    totals: '合计',
     noHeadcount: '本店尚未设定岗位编制。',
     staff: '员工',
     staffCount_one: '共 {{count}} 人',
