@@ -25,7 +25,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements.txt \
 	  | grep -v -E '^(Requirement already satisfied|  Using cached)' || true
-	@$(VENV)/bin/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@# The project runs from the checkout: a .pth puts it on the path, a wrapper is the CLI.
+	@$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'dealernet.pth').write_text('$(CURDIR)\n')"
+	@printf '#!/bin/sh\nexec "$(CURDIR)/$(PY)" -m api.cli "$$@"\n' > $(VENV)/bin/dealernet && chmod +x $(VENV)/bin/dealernet
 	@$(PY) -c "import litestar, strawberry, piccolo, casbin, arq" # fails loudly if an install broke
 	@touch $@
 

@@ -12,5 +12,7 @@ APP_REGISTRY = AppRegistry(
         "tenants.access.piccolo_app",
         "tenants.audit.piccolo_app",
         "policies.piccolo_app",
+        "tenants.parts.piccolo_app",
+        "tenants.service.piccolo_app",
     ]
 )

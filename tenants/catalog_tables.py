@@ -20,6 +20,10 @@ REFERENCE_TABLES: frozenset[str] = frozenset(
         # Manufacturer staff span many dealers, so they belong to no single one.
         "region_assignment",
         "manufacturer_assignment",
+        # The manufacturer's catalogs: parts and standard labour times (标准工时).
+        "part",
+        "labour_operation",
+        "operation_part",
     }
 )
 """Network tables shared by all dealers; Citus reference tables."""

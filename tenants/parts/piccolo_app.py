@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from tenants.parts import tables
+
+APP_CONFIG = AppConfig(
+    app_name="parts",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=tables.ALL,
+    migration_dependencies=["tenants.network.piccolo_app"],
+    commands=[],
+)
