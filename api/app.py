@@ -113,6 +113,8 @@ def _frontend_routes(dist: Path) -> list[Any]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
+    # pycasbin logs the whole model at INFO on every (re)load.
+    logging.getLogger("casbin").setLevel(logging.WARNING)
     graphql = make_graphql_controller(
         schema,
         path="/graphql",

@@ -9,11 +9,12 @@ query that forgets its ``dealer_id`` filter still returns nothing foreign.
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -101,10 +102,31 @@ class TenantScope:
         return "{" + ",".join(str(d) for d in self.dealer_ids) + "}"
 
 
+CommitHook = Callable[[], Awaitable[None]]
+
+log = logging.getLogger("dealernet.database")
+
+
 @dataclass
 class ActiveTransaction:
     scope: TenantScope
     connection: asyncpg.Connection
+    before_commit: list[CommitHook] = field(default_factory=list)
+    """Run in the transaction just before it commits; an error rolls it back."""
+    after_commit: list[CommitHook] = field(default_factory=list)
+    """Run once the transaction committed (notifications); errors are logged only."""
+
+    def on_commit(self, hook: CommitHook) -> None:
+        self.after_commit.append(hook)
+
+
+async def _run_after_commit(state: ActiveTransaction) -> None:
+    """What others are told about a committed change must not undo the answer."""
+    for hook in state.after_commit:
+        try:
+            await hook()
+        except Exception:
+            log.exception("after-commit hook failed")
 
 
 _active: ContextVar[ActiveTransaction | None] = ContextVar("dealernet_tenant_tx", default=None)
@@ -146,10 +168,13 @@ async def tenant_transaction(
             token = _active.set(state)
             try:
                 yield state
+                for hook in state.before_commit:
+                    await hook()
             finally:
                 _active.reset(token)
     finally:
         db.current_transaction.reset(outer)
+    await _run_after_commit(state)
 
 
 @asynccontextmanager
