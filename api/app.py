@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -10,23 +11,28 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, get
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Response
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.types import Scope
 from redis.asyncio import Redis
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 
-from api.auth.principal import authenticate
+from api.auth.principal import DEALER_HEADER, authenticate
 from api.schema import schema
 from api.schema.context import Context
+from api.schema.error_codes import RETRY_AFTER_SECONDS, UNAVAILABLE
 from api.settings import Settings
 from api.settings import load as load_settings
 from policies.store import PolicyStore
 from tenants.access.throttle import SignInThrottle
 from tenants.database import close_pool, engine, start_pool
+from tenants.service import board_events
 
 log = logging.getLogger("dealernet")
 
@@ -34,7 +40,7 @@ log = logging.getLogger("dealernet")
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    await start_pool()
+    owns_pool = await start_pool()
     redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     store = await PolicyStore.load()
     await store.listen()
@@ -45,22 +51,57 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await store.stop()
+        await board_events.close_clients()
         await redis.aclose()
-        await close_pool()
+        if owns_pool:
+            await close_pool()
 
 
-async def graphql_context(request: Request[Any, Any, Any], state: State) -> Context:
-    """Built for every GraphQL HTTP request; credentials are optional here."""
+async def graphql_context(scope: Scope, state: State) -> Context:
+    """Built for every GraphQL HTTP request and WebSocket; credentials are optional here.
+
+    A WebSocket handshake is a GET that cannot carry the CSRF header: a browser's
+    cookie session is confirmed in ``connection_init`` instead (``on_ws_connect``).
+    """
     store: PolicyStore = state.policies
-    auth = await authenticate(request.headers, request.cookies, store, method=request.method)
+    connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+    method = str(scope.get("method", "GET")) if scope["type"] == "http" else "GET"
+    auth = await authenticate(connection.headers, connection.cookies, store, method=method)
     return Context(
         auth=auth,
         policies=store,
         settings=state.settings,
         throttle=state.throttle,
-        remote_addr=request.client.host if request.client else "",
-        request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+        remote_addr=connection.client.host if connection.client else "",
+        request_id=connection.headers.get("x-request-id") or uuid.uuid4().hex,
     )
+
+
+async def confirm_websocket(context: Context) -> None:
+    """Credentials of a WebSocket from its ``connection_init`` payload.
+
+    API clients send ``{"authorization": "Bearer <token or key>", "dealerId": ...}``;
+    a browser's cookie session must echo its CSRF token as ``csrfToken`` (the
+    double submit of HTTP requests), so another site's page cannot listen in.
+    """
+    params = context.connection_params or {}
+    token = str(params.get("authorization") or params.get("Authorization") or "").strip()
+    if token:
+        if not token.lower().startswith("bearer "):
+            token = f"Bearer {token}"
+        headers = {"authorization": token}
+        if params.get("dealerId"):
+            headers[DEALER_HEADER] = str(params["dealerId"])
+        auth = await authenticate(headers, {}, context.policies, method="GET")
+        if auth.principal is None:
+            raise ConnectionRejectionError({"message": auth.problem or "Not signed in"})
+        context.auth = auth
+        return
+    session = context.auth.principal.session if context.auth.principal else None
+    if session is not None and session.kind == "cookie":
+        sent = str(params.get("csrfToken") or "")
+        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise ConnectionRejectionError({"message": "CSRF token missing or wrong"})
 
 
 @get("/health", include_in_schema=False)
@@ -85,6 +126,28 @@ async def health(state: State) -> Response[dict[str, str]]:
         {"status": "ok" if healthy else "unavailable", **checks},
         status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
         headers={} if healthy else {"Retry-After": "5"},
+    )
+
+
+def service_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """PostgreSQL or Redis is unreachable before GraphQL runs (e.g. resolving the
+    session): a clean 503 with retry advice in the GraphQL error shape, not a trace."""
+    log.warning("backing service unavailable: %r", exc)
+    return Response(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Service temporarily unavailable; retry shortly",
+                    "extensions": {
+                        "code": "SERVICE_UNAVAILABLE",
+                        "retryAfterSeconds": RETRY_AFTER_SECONDS,
+                    },
+                }
+            ],
+        },
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -115,17 +178,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     # pycasbin logs the whole model at INFO on every (re)load.
     logging.getLogger("casbin").setLevel(logging.WARNING)
-    graphql = make_graphql_controller(
+    controller = make_graphql_controller(
         schema,
         path="/graphql",
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.development else None,
         allow_queries_via_get=False,
     )
+
+    class GraphQLController(controller):  # type: ignore[valid-type,misc]
+        async def on_ws_connect(self, context: Context) -> None:
+            await confirm_websocket(context)
+
+    graphql = GraphQLController
     return Litestar(
         route_handlers=[graphql, health, *_frontend_routes(settings.frontend_dist)],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         request_max_body_size=settings.max_body_bytes,
+        exception_handlers={exc: service_unavailable for exc in UNAVAILABLE},
         debug=False,
     )

@@ -71,11 +71,13 @@ async def init_connection(connection: asyncpg.Connection) -> None:
         )
 
 
-async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
-    """Start the shared pool; a no-op when one runs (tests share it with the app)."""
+async def start_pool(min_size: int = 2, max_size: int = 20) -> bool:
+    """Start the shared pool; False when one already runs (tests share it with the app),
+    so that only whoever started it closes it."""
     if engine().pool is not None:
-        return
+        return False
     await engine().start_connection_pool(min_size=min_size, max_size=max_size, init=init_connection)
+    return True
 
 
 async def close_pool() -> None:
@@ -115,6 +117,8 @@ class ActiveTransaction:
     """Run in the transaction just before it commits; an error rolls it back."""
     after_commit: list[CommitHook] = field(default_factory=list)
     """Run once the transaction committed (notifications); errors are logged only."""
+    notes: dict[str, Any] = field(default_factory=dict)
+    """Per-transaction state of services that act on commit, keyed by module."""
 
     def on_commit(self, hook: CommitHook) -> None:
         self.after_commit.append(hook)
