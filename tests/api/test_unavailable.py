@@ -35,7 +35,10 @@ async def test_health_is_503_with_retry_advice(no_redis_client: httpx.AsyncClien
 async def test_sign_in_fails_cleanly(no_redis_client: httpx.AsyncClient, network: Network) -> None:
     response = await no_redis_client.post(
         "/graphql",
-        json={"query": SIGN_IN, "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "TOKEN"}},
+        json={
+            "query": SIGN_IN,
+            "variables": {"u": "advisor_a", "p": DEFAULT_PASSWORD, "m": "TOKEN"},
+        },
     )
     body = response.json()
     assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
