@@ -68,6 +68,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
         f" {result.manufacturer_assignments} manufacturer assignments, {result.api_keys} API keys"
         f" ({written.added} rows added, {written.changed} changed)"
     )
+    from tenants.service import catalog_demo
+
+    service = asyncio.run(catalog_demo.seed())
+    out.print(
+        "[green]seeded[/green] service demo data: catalogs, stock, bays, shifts, customers,"
+        f" appointments ({service.added} rows added, {service.changed} changed)"
+    )
     out.print(
         f"demo password: [bold]{demo.DEMO_PASSWORD}[/bold]   e.g. advisor.sh01, manager.sh01,"
         f" rm.east, warranty.hx  (`dealernet users` lists all)"

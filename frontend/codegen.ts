@@ -2,11 +2,13 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // The SDL the backend serves, committed by it at graphql/schema.graphql, and our
 // operation documents next to it: every query the app sends is checked against both.
-const schema = '../graphql/schema.graphql';
+// DN_SCHEMA / DN_DOCUMENTS point elsewhere to try operations against a schema in progress.
+const schema = process.env.DN_SCHEMA ?? '../graphql/schema.graphql';
+const extraDocuments = process.env.DN_DOCUMENTS ? [process.env.DN_DOCUMENTS] : [];
 
 const config: CodegenConfig = {
   schema,
-  documents: ['../graphql/operations/*.graphql'],
+  documents: ['../graphql/operations/*.graphql', ...extraDocuments],
   ignoreNoDocuments: false,
   generates: {
     './src/gql/': {
@@ -15,7 +17,7 @@ const config: CodegenConfig = {
       config: {
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'string', Decimal: 'string', ID: 'string', JSON: 'unknown' },
+        scalars: { Date: 'string', DateTime: 'string', Decimal: 'string', ID: 'string', JSON: 'unknown' },
         avoidOptionals: { field: true, inputValue: false, object: false },
       },
     },

@@ -10,8 +10,18 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from api.schema.access import AccessMutation, AccessQuery, ApiKey
+from api.schema.appointments import (
+    Appointment,
+    AppointmentItem,
+    AppointmentsMutation,
+    AppointmentsQuery,
+)
+from api.schema.approval_link import ApprovalLinkMutation, ApprovalLinkQuery
 from api.schema.audit import AuditEntry, AuditQuery
+from api.schema.catalog import CatalogQuery, LabourOperation, Part
+from api.schema.customers import Customer, CustomersMutation, CustomersQuery, Vehicle
 from api.schema.error_codes import ErrorCodes
+from api.schema.measures import MeasuresQuery
 from api.schema.network import (
     Dealer,
     Manufacturer,
@@ -22,7 +32,15 @@ from api.schema.network import (
     StaffUser,
 )
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
+from api.schema.repair_order_mutations import RepairOrdersMutation
+from api.schema.repair_orders import (
+    QuotationRevision,
+    RepairOrder,
+    RepairOrderLine,
+    RepairOrdersQuery,
+)
 from api.schema.viewer import ViewerQuery
+from api.schema.workshop import WorkshopMutation, WorkshopQuery, WorkshopSubscription
 from api.settings import Settings
 from graphql import GraphQLError
 
@@ -35,9 +53,37 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, ViewerQuery, NetworkQuery, PoliciesQuery, AuditQuery, AccessQuery)
+    "Query",
+    (
+        NodeQuery,
+        ViewerQuery,
+        NetworkQuery,
+        PoliciesQuery,
+        AuditQuery,
+        AccessQuery,
+        CustomersQuery,
+        CatalogQuery,
+        AppointmentsQuery,
+        RepairOrdersQuery,
+        ApprovalLinkQuery,
+        WorkshopQuery,
+        MeasuresQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (AccessMutation, NetworkMutation, PoliciesMutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccessMutation,
+        NetworkMutation,
+        PoliciesMutation,
+        CustomersMutation,
+        AppointmentsMutation,
+        RepairOrdersMutation,
+        ApprovalLinkMutation,
+        WorkshopMutation,
+    ),
+)
+Subscription = merge_types("Subscription", (WorkshopSubscription,))
 
 _limits = Settings()
 
@@ -51,7 +97,26 @@ class DealernetSchema(strawberry.Schema):
 schema = DealernetSchema(
     query=Query,
     mutation=Mutation,
-    types=[Dealer, Region, Manufacturer, StaffUser, Membership, AuditEntry, PolicyOverride, ApiKey],
+    subscription=Subscription,
+    types=[
+        Dealer,
+        Region,
+        Manufacturer,
+        StaffUser,
+        Membership,
+        AuditEntry,
+        PolicyOverride,
+        ApiKey,
+        Customer,
+        Vehicle,
+        Appointment,
+        AppointmentItem,
+        LabourOperation,
+        Part,
+        RepairOrder,
+        RepairOrderLine,
+        QuotationRevision,
+    ],
     extensions=[
         ErrorCodes,
         lambda: QueryDepthLimiter(max_depth=_limits.max_query_depth),

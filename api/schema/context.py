@@ -26,6 +26,8 @@ class Context(BaseContext, kw_only=True):
     throttle: SignInThrottle
     remote_addr: str = ""
     request_id: str = ""
+    connection_params: dict[str, Any] | None = None
+    """The ``connection_init`` payload of a WebSocket (graphql-transport-ws)."""
     cache: dict[str, Any] = {}  # noqa: RUF012 - msgspec copies defaults per instance
 
     @property

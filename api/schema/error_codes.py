@@ -21,7 +21,6 @@ from graphql import GraphQLError
 from policies.errors import PolicyDenied, PolicyInputError, SegregationOfDutiesError
 from tenants.access.errors import AccessError, SignInThrottled
 from tenants.service.errors import ServiceError
-from tenants.service.orders.errors import OrderNotFound, OrderRuleError
 
 log = logging.getLogger("dealernet.graphql")
 
@@ -57,14 +56,6 @@ def classify(error: GraphQLError) -> dict[str, object]:
         return {"code": original.code}
     if isinstance(original, PolicyInputError):
         return {"code": "BAD_USER_INPUT", "field": to_camel_case(original.field)}
-    if isinstance(original, OrderRuleError):
-        return {
-            "code": "BAD_USER_INPUT",
-            "field": to_camel_case(original.field),
-            "rule": original.rule,
-        }
-    if isinstance(original, OrderNotFound):
-        return {"code": "NOT_FOUND"}
     if isinstance(original, ServiceError):
         return original.extensions
     if isinstance(original, SegregationOfDutiesError):

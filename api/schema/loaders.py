@@ -53,6 +53,22 @@ class Loaders:
         self.policy_override = self._loader(
             "select * from policy_override where id = any($1::bigint[])"
         )
+        # The service process (front desk): tenant rows by RLS, catalogs by manufacturer.
+        self.customer = self._loader("select * from customer where id = any($1::bigint[])")
+        self.vehicle = self._loader("select * from vehicle where id = any($1::bigint[])")
+        self.appointment = self._loader("select * from appointment where id = any($1::bigint[])")
+        self.labour_operation = self._loader(
+            "select o.* from labour_operation o where o.id = any($1::bigint[])"
+            " and o.manufacturer_id in (select r.manufacturer_id from dealer d"
+            " join region r on r.id = d.region_id where d.id = any($2::bigint[]))",
+            visible_dealers=True,
+        )
+        self.part = self._loader(
+            "select p.* from part p where p.id = any($1::bigint[])"
+            " and p.manufacturer_id in (select r.manufacturer_id from dealer d"
+            " join region r on r.id = d.region_id where d.id = any($2::bigint[]))",
+            visible_dealers=True,
+        )
         self.api_key = self._loader(
             "select id, dealer_id, name, prefix, role, created_by, created_at, revoked_at,"
             " last_used_at from api_key where id = any($1::bigint[])"

@@ -152,12 +152,22 @@ async function texts(locator) {
   return (await locator.allInnerTexts()).map((t) => t.trim());
 }
 
+// The navigation of src/access.ts: [permission needed (null: everyone), English, 中文].
+const NAVIGATION = [
+  [null, 'What I may do here', '我的权限'],
+  ['appointment:read', 'Appointments', '预约'],
+  ['repair_order:create', 'Reception', '接待'],
+  ['repair_order:read', 'Repair orders', '维修工单'],
+  ['workshop_board:read', 'Workshop board', '维修管理看板'],
+  ['dispatch:assign', 'Dispatch', '派工'],
+  ['job_clock:record', 'My jobs', '我的作业'],
+  ['network.staff:read', 'Staff & headcount', '员工与岗位编制'],
+  ['audit_log:read', 'Audit log', '审计日志'],
+];
+
 function expectedNavigation(viewer, zh = false) {
-  const has = (object, action) => viewer.permissions.some((p) => p.object === object && p.action === action);
-  const entries = [zh ? '我的权限' : 'What I may do here'];
-  if (has('network.staff', 'read')) entries.push(zh ? '员工与岗位编制' : 'Staff & headcount');
-  if (has('audit_log', 'read')) entries.push(zh ? '审计日志' : 'Audit log');
-  return entries;
+  const held = new Set(viewer.permissions.map((p) => `${p.object}:${p.action}`));
+  return NAVIGATION.filter(([needs]) => !needs || held.has(needs)).map(([, en, cn]) => (zh ? cn : en));
 }
 
 async function checkHeader(page, viewer) {

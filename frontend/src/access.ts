@@ -12,18 +12,65 @@ export interface Requirement {
 
 export interface NavEntry {
   path: string;
-  label: 'nav.myAccess' | 'nav.staff' | 'nav.auditLog';
+  label:
+    | 'nav.myAccess'
+    | 'nav.appointments'
+    | 'nav.reception'
+    | 'nav.repairOrders'
+    | 'nav.workshopBoard'
+    | 'nav.dispatch'
+    | 'nav.myJobs'
+    | 'nav.staff'
+    | 'nav.auditLog';
   /** Shown only to viewers holding this permission; null: everyone signed in. */
   requires: Requirement | null;
   testId: string;
 }
 
 /**
- * Navigation, in order. Only areas that have a screen are listed; an area is added here
- * together with its screen (repair orders, appointments, ... come in later issues).
+ * Navigation, in order: the service process (预约 → 接待 → 维修工单 → 看板 → 派工 → 作业),
+ * then administration. Only areas that have a screen are listed, each shown to the
+ * viewers whose roles grant its permission here (from the catalog, never role names).
+ * `e2e/shell.mjs` mirrors this list to check the navigation a viewer sees.
  */
 export const NAVIGATION: readonly NavEntry[] = [
   { path: '/my-access', label: 'nav.myAccess', requires: null, testId: 'nav-my-access' },
+  {
+    path: '/appointments',
+    label: 'nav.appointments',
+    requires: { object: 'appointment', action: 'read' },
+    testId: 'nav-appointments',
+  },
+  {
+    path: '/reception',
+    label: 'nav.reception',
+    requires: { object: 'repair_order', action: 'create' },
+    testId: 'nav-reception',
+  },
+  {
+    path: '/orders',
+    label: 'nav.repairOrders',
+    requires: { object: 'repair_order', action: 'read' },
+    testId: 'nav-repair-orders',
+  },
+  {
+    path: '/board',
+    label: 'nav.workshopBoard',
+    requires: { object: 'workshop_board', action: 'read' },
+    testId: 'nav-workshop-board',
+  },
+  {
+    path: '/dispatch',
+    label: 'nav.dispatch',
+    requires: { object: 'dispatch', action: 'assign' },
+    testId: 'nav-dispatch',
+  },
+  {
+    path: '/my-jobs',
+    label: 'nav.myJobs',
+    requires: { object: 'job_clock', action: 'record' },
+    testId: 'nav-my-jobs',
+  },
   {
     path: '/staff',
     label: 'nav.staff',

@@ -61,13 +61,13 @@ def frontend_dist() -> Path:
 
 @dataclass(frozen=True)
 class Browser:
-    """Runs one scenario of frontend/e2e/shell.mjs against the live server."""
+    """Runs one scenario of a frontend/e2e script (shell.mjs unless told) against the live server."""
 
     base_url: str
     users: dict[str, str]
     artifacts: Path
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, script: Path = SCRIPT) -> str:
         env = {
             **os.environ,
             "BASE_URL": self.base_url,
@@ -77,7 +77,7 @@ class Browser:
         }
         try:
             result = subprocess.run(
-                ["node", str(SCRIPT), *args],
+                ["node", str(script), *args],
                 cwd=FRONTEND,
                 env=env,
                 capture_output=True,
@@ -86,10 +86,11 @@ class Browser:
                 timeout=SCRIPT_TIMEOUT,
             )
         except subprocess.TimeoutExpired as exc:
-            pytest.fail(f"shell.mjs {' '.join(args)} took over {SCRIPT_TIMEOUT} s:\n{exc.stdout}")
+            partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout
+            pytest.fail(f"{script.name} {' '.join(args)} took over {SCRIPT_TIMEOUT} s:\n{partial}")
         if result.returncode != 0:
             pytest.fail(
-                f"shell.mjs {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}",
+                f"{script.name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}",
                 pytrace=False,
             )
         return result.stdout

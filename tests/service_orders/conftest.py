@@ -28,9 +28,7 @@ async def api_shop(app: object, client: httpx.AsyncClient, shop: Workshop) -> Wo
 
 
 @pytest.fixture
-def sign_in(
-    client: httpx.AsyncClient, api_shop: Workshop
-) -> Callable[[str], Awaitable[Headers]]:
+def sign_in(client: httpx.AsyncClient, api_shop: Workshop) -> Callable[[str], Awaitable[Headers]]:
     """Bearer headers of a post of the workshop (cached per test)."""
     cache: dict[str, Headers] = {}
 

@@ -1,4 +1,5 @@
 import { Client, cacheExchange, fetchExchange, type CombinedError, type Exchange } from '@urql/core';
+import { LiveConnection, registerLive } from './live';
 
 export const GRAPHQL_URL = '/graphql';
 const CSRF_COOKIE = 'dn_csrf';
@@ -24,9 +25,10 @@ function headers(): Record<string, string> {
  * show data of the previous dealer.
  */
 export function makeClient(extra: Exchange[] = []): Client {
-  return new Client({
+  const live = new LiveConnection();
+  const client = new Client({
     url: GRAPHQL_URL,
-    exchanges: [cacheExchange, ...extra, fetchExchange],
+    exchanges: [cacheExchange, ...extra, fetchExchange, live.exchange()],
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
     fetchOptions: () => ({
@@ -34,6 +36,8 @@ export function makeClient(extra: Exchange[] = []): Client {
       headers: headers(),
     }),
   });
+  registerLive(client, live);
+  return client;
 }
 
 export type ErrorCode =
@@ -48,6 +52,8 @@ export interface ApiError {
   code: ErrorCode | string;
   message: string;
   retryAfterSeconds: number | null;
+  /** The error's extensions as sent (field, rule, suggestedDates, missing, ...). */
+  extensions?: Record<string, unknown>;
 }
 
 /** The first GraphQL error's `extensions.code` (what the UI branches on), else a network error. */
@@ -61,6 +67,7 @@ export function apiError(error: CombinedError): ApiError {
       code,
       message: first.message,
       retryAfterSeconds: typeof retry === 'number' ? retry : retry ? Number(retry) || null : null,
+      extensions,
     };
   }
   if (error.networkError) {

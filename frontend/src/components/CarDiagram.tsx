@@ -103,7 +103,23 @@ export function CarDiagram({
       <div className="car-diagram-body">
         <svg viewBox={`0 0 ${W} ${H}`} className="car-svg" role="group" aria-label={t('walkaround.diagram')}>
           {WHEELS.map((w) => (
-            <rect key={w.key} x={w.x} y={w.y} width={16} height={50} rx={5} className="car-wheel" />
+            <rect
+              key={w.key}
+              x={w.x}
+              y={w.y}
+              width={16}
+              height={50}
+              rx={5}
+              className={`car-wheel${marks.some((m) => m.panel === w.key) ? ' marked' : ''}`}
+              tabIndex={editable ? 0 : -1}
+              role={editable ? 'button' : undefined}
+              aria-label={t(`walkaround.panels.${w.key}` as 'walkaround.panels.hood')}
+              data-panel={w.key}
+              onClick={clickPanel(w.key)}
+              onKeyDown={keyPanel(w.key, w.x + 8, w.y + 25)}
+            >
+              <title>{t(`walkaround.panels.${w.key}` as 'walkaround.panels.hood')}</title>
+            </rect>
           ))}
           {PANELS.map((p) => (
             <path

@@ -6,7 +6,7 @@ back to in_progress (rework, counted in ``rework_count``). ``transition`` is the
 function that changes ``repair_order.status``: it locks the order, refuses a move
 off the table with an ``OrderRuleError`` naming the rule, stamps the step's time,
 writes an ``order_event`` and an audit entry in the caller's transaction.
-Callers publish the board change after commit (``board_events``).
+The board hears of it once the transaction commits (``board_events``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from typing import Final, Literal, get_args
 
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.service.board_events import publish_board_change
 
 from .errors import OrderNotFound, OrderRuleError
+from .events import write_event
 
 Status = Literal[
     "open",
@@ -107,7 +109,7 @@ class Transition:
 
 
 async def transition(
-    tx: ActiveTransaction, order_id: int, to_status: str, note: str = ""
+    tx: ActiveTransaction, order_id: int, to_status: str, note: str = "", *, request_id: str = ""
 ) -> Transition:
     """Move the order to ``to_status`` or raise ``OrderRuleError``; see the module doc."""
     connection = tx.connection
@@ -135,17 +137,7 @@ async def transition(
         to_status,
     )
     dealer_id: int = row["dealer_id"]
-    await connection.execute(
-        "insert into order_event"
-        " (dealer_id, repair_order_id, from_status, to_status, note, actor_user_id)"
-        " values ($1, $2, $3, $4, $5, $6)",
-        dealer_id,
-        order_id,
-        from_status,
-        to_status,
-        note,
-        tx.scope.user_id,
-    )
+    await write_event(tx, dealer_id, order_id, from_status, to_status, note)
     await record(
         dealer_id=dealer_id,
         action="repair_order.rework" if rework else f"repair_order.{to_status}",
@@ -153,5 +145,7 @@ async def transition(
         object_id=order_id,
         before={"status": from_status},
         after={"status": to_status, "note": note, "rework_count": rework_count},
+        request_id=request_id,
     )
+    await publish_board_change(dealer_id, order_id)
     return Transition(order_id, dealer_id, from_status, to_status, rework_count)
