@@ -6,7 +6,6 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from api.schema.access import AccessMutation, AccessQuery, ApiKey
@@ -39,9 +38,9 @@ from api.schema.repair_orders import (
     RepairOrderLine,
     RepairOrdersQuery,
 )
+from api.schema.request_limits import limit_extensions
 from api.schema.viewer import ViewerQuery
 from api.schema.workshop import WorkshopMutation, WorkshopQuery, WorkshopSubscription
-from api.settings import Settings
 from graphql import GraphQLError
 
 
@@ -85,9 +84,6 @@ Mutation = merge_types(
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))
 
-_limits = Settings()
-
-
 class DealernetSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Expected errors (denials, bad input) are answers, not incidents: the
@@ -119,8 +115,6 @@ schema = DealernetSchema(
     ],
     extensions=[
         ErrorCodes,
-        lambda: QueryDepthLimiter(max_depth=_limits.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=_limits.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=_limits.max_tokens),
+        *limit_extensions(),
     ],
 )

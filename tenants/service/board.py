@@ -60,7 +60,8 @@ select o.id, o.number, o.status, o.promised_at, o.opened_at, o.rework_count,
              'additional', l.additional, 'team', l.team,
              'technician_user_id', l.technician_user_id, 'technician_name', t.display_name,
              'technician_username', t.username, 'technician_active', t.active,
-             'clocked_hours', coalesce(k.hours, 0)::numeric(10, 2)::text, 'clocked_on', coalesce(k.open, false)
+             'clocked_hours', coalesce(k.hours, 0)::numeric(10, 2)::text,
+             'clocked_on', coalesce(k.open, false)
            ) order by l.id) as jobs
       from repair_order_line l
       left join labour_operation op on op.id = l.operation_id

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import asyncpg
 
@@ -176,14 +176,14 @@ RATIO = Decimal("0.0001")
 
 
 def hours(value: Decimal | float | int | None) -> Decimal:
-    return Decimal(str(value or 0)).quantize(HOURS)
+    return Decimal(str(value or 0)).quantize(HOURS, ROUND_HALF_UP)
 
 
 def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     """``None`` when there is nothing to measure."""
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO)
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -81,13 +81,17 @@ class AsgiWebSocket:
     async def send_json(self, data: dict[str, Any]) -> None:
         await self.to_app.put({"type": "websocket.receive", "text": json.dumps(data)})
 
-    async def receive_json(self, timeout: float = 5) -> dict[str, Any]:
-        message = await asyncio.wait_for(self.from_app.get(), timeout)
+    async def receive_json(self) -> dict[str, Any]:
+        message = await asyncio.wait_for(self.from_app.get(), 5)
         if message["type"] == "websocket.close":
             raise WebSocketClosed(message.get("code", 1000), message.get("reason", ""))
         assert message["type"] == "websocket.send", message
         data: dict[str, Any] = json.loads(message.get("text") or message["bytes"])
         return data
 
-    def pending(self) -> int:
-        return self.from_app.qsize()
+    def pending(self) -> list[dict[str, Any]]:
+        """Messages the app sent that were not received yet."""
+        messages = []
+        while not self.from_app.empty():
+            messages.append(self.from_app.get_nowait())
+        return messages

@@ -5,6 +5,7 @@ plus a workshop supervisor (the one post that may reassign jobs)."""
 from __future__ import annotations
 
 import itertools
+import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +26,9 @@ class Order:
 
 
 async def make_shop(owner: asyncpg.Connection) -> Workshop:
+    # Redis pub/sub is server-wide (not per database): dealer ids far from those of
+    # other test runs on the same Redis keep their board events apart.
+    await owner.execute("select setval('dealer_id_seq', $1)", random.randrange(10**6, 10**9, 1000))
     shop = await make_workshop(owner)
     name = f"wsup{next(_n)}"
     user = await make_user(owner, name)
@@ -157,4 +161,3 @@ async def reserve(
         quantity,
         line_id,
     )
-

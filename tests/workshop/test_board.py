@@ -138,9 +138,7 @@ async def test_waiting_for_parts(
     unreserved = await make_board_order(db, shop, labour_hours=[], parts=[Decimal(1)])
     issued = await make_board_order(db, shop, labour_hours=[], parts=[Decimal(1)])
     reservation = await reserve(db, shop, issued.parts[0], Decimal(1))
-    await db.execute(
-        "update stock_reservation set status = 'issued' where id = $1", reservation
-    )
+    await db.execute("update stock_reservation set status = 'issued' where id = $1", reservation)
     no_parts = await make_board_order(db, shop)
 
     today = await dealer_today(db, shop.dealer_id)

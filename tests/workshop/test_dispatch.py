@@ -69,9 +69,7 @@ async def test_first_dispatch_starts_the_work(
     assert [j["jobStatus"] for j in jobs] == ["DISPATCHED", "PENDING"]
     assert jobs[0]["technician"]["username"] == shop.usernames["technician"]
 
-    row = await db.fetchrow(
-        "select status from repair_order where id = $1", order.id
-    )
+    row = await db.fetchrow("select status from repair_order where id = $1", order.id)
     assert row["status"] == "in_progress"
     events = await db.fetch(
         "select from_status, to_status from order_event where repair_order_id = $1", order.id
@@ -92,9 +90,10 @@ async def test_first_dispatch_starts_the_work(
         await sign_in("leader"),
     )
     assert not body.get("errors"), body
-    assert await db.fetchval(
-        "select count(*) from order_event where repair_order_id = $1", order.id
-    ) == 1
+    assert (
+        await db.fetchval("select count(*) from order_event where repair_order_id = $1", order.id)
+        == 1
+    )
 
 
 async def test_technician_must_be_on_shift_today(
@@ -112,9 +111,10 @@ async def test_technician_must_be_on_shift_today(
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert rule(body) == "technician_not_on_shift"
     assert body["errors"][0]["extensions"]["field"] == "technicianId"
-    assert await db.fetchval(
-        "select job_status from repair_order_line where id = $1", order.labour[0]
-    ) == "pending"
+    assert (
+        await db.fetchval("select job_status from repair_order_line where id = $1", order.labour[0])
+        == "pending"
+    )
     assert await db.fetchval("select status from repair_order where id = $1", order.id) == (
         "approved"
     )
@@ -169,9 +169,12 @@ async def test_reassigning_needs_dispatch_reassign(
     body = await gql(client, DISPATCH, again, await sign_in("wsup"))
     assert not body.get("errors"), body
     assert body["data"]["dispatchJob"]["reassigned"] is True
-    assert await db.fetchval(
-        "select technician_user_id from repair_order_line where id = $1", order.labour[0]
-    ) == shop.users["technician2"]
+    assert (
+        await db.fetchval(
+            "select technician_user_id from repair_order_line where id = $1", order.labour[0]
+        )
+        == shop.users["technician2"]
+    )
     entry = await db.fetchrow(
         "select before, after from audit_entry where action = 'repair_order_line.reassign'"
     )
@@ -205,22 +208,29 @@ async def test_only_approved_labour_of_approved_orders_is_dispatched(
     await put_on_shift(db, shop.dealer_id, shop.users["technician"])
     tech = user(shop.users["technician"])
     quoted = await make_board_order(db, shop, "awaiting_approval", line_status="proposed")
-    body = await gql(client, DISPATCH, {"line": line(quoted.labour[0]), "tech": tech},
-                     await sign_in("leader"))
+    body = await gql(
+        client, DISPATCH, {"line": line(quoted.labour[0]), "tech": tech}, await sign_in("leader")
+    )
     assert rule(body) == "dispatch_needs_approved_labour"
 
     open_order = await make_board_order(db, shop, "open")
-    body = await gql(client, DISPATCH, {"line": line(open_order.labour[0]), "tech": tech},
-                     await sign_in("leader"))
+    body = await gql(
+        client,
+        DISPATCH,
+        {"line": line(open_order.labour[0]), "tech": tech},
+        await sign_in("leader"),
+    )
     assert rule(body) == "dispatch_needs_approved_order"
 
     with_part = await make_board_order(db, shop, labour_hours=[], parts=[1])
-    body = await gql(client, DISPATCH, {"line": line(with_part.parts[0]), "tech": tech},
-                     await sign_in("leader"))
+    body = await gql(
+        client, DISPATCH, {"line": line(with_part.parts[0]), "tech": tech}, await sign_in("leader")
+    )
     assert rule(body) == "dispatch_needs_approved_labour"
 
-    body = await gql(client, DISPATCH, {"line": line(999999), "tech": tech},
-                     await sign_in("leader"))
+    body = await gql(
+        client, DISPATCH, {"line": line(999999), "tech": tech}, await sign_in("leader")
+    )
     assert error_codes(body) == ["NOT_FOUND"]
 
 
@@ -250,6 +260,4 @@ async def test_supervisor_queue_lists_undispatched_approved_jobs(
             "assignedHours": "2.00",
         }
     ]
-    assert error_codes(await gql(client, QUEUE, headers=await sign_in("cashier"))) == [
-        "FORBIDDEN"
-    ]
+    assert error_codes(await gql(client, QUEUE, headers=await sign_in("cashier"))) == ["FORBIDDEN"]

@@ -64,18 +64,25 @@ async def test_clock_on_off_and_pause(
     assert not body.get("errors"), body
     assert body["data"]["clockOnJob"]["jobStatus"] == "IN_PROGRESS"
     assert body["data"]["clockOnJob"]["order"]["jobs"][0]["clockedOn"] is True
-    assert await db.fetchval(
-        "select count(*) from job_clock where line_id = $1 and ended_at is null", order.labour[0]
-    ) == 1
+    assert (
+        await db.fetchval(
+            "select count(*) from job_clock where line_id = $1 and ended_at is null",
+            order.labour[0],
+        )
+        == 1
+    )
 
     body = await gql(client, CLOCK_OFF, {"l": line(order.labour[0])}, tech)
     assert not body.get("errors"), body
     assert body["data"]["clockOffJob"]["jobStatus"] == "PAUSED"
     assert body["data"]["clockOffJob"]["order"]["jobs"][0]["clockedOn"] is False
-    assert await db.fetchval(
-        "select count(*) from job_clock where line_id = $1 and ended_at is not null",
-        order.labour[0],
-    ) == 1
+    assert (
+        await db.fetchval(
+            "select count(*) from job_clock where line_id = $1 and ended_at is not null",
+            order.labour[0],
+        )
+        == 1
+    )
     assert rule(await gql(client, CLOCK_OFF, {"l": line(order.labour[0])}, tech)) == (
         "not_clocked_on"
     )
@@ -100,9 +107,12 @@ async def test_one_open_clock_per_technician(
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert rule(body) == "one_open_clock"
     assert "clock off" in body["errors"][0]["message"]
-    assert await db.fetchval(
-        "select job_status from repair_order_line where id = $1", second.labour[0]
-    ) == "dispatched"
+    assert (
+        await db.fetchval(
+            "select job_status from repair_order_line where id = $1", second.labour[0]
+        )
+        == "dispatched"
+    )
     body = await gql(client, CLOCK_ON, {"l": line(first.labour[0])}, tech)
     assert rule(body) == "one_open_clock"
     assert "already" in body["errors"][0]["message"]
@@ -121,14 +131,17 @@ async def test_only_the_assigned_technician_or_team_member_clocks(
     team_job = await dispatched(db, shop, to=None, team="A")
     await put_on_shift(db, shop.dealer_id, shop.users["technician"], team="A")
     await put_on_shift(db, shop.dealer_id, shop.users["technician2"], team="B")
-    body = await gql(client, CLOCK_ON, {"l": line(team_job.labour[0])}, await sign_in("technician2"))
+    body = await gql(
+        client, CLOCK_ON, {"l": line(team_job.labour[0])}, await sign_in("technician2")
+    )
     assert rule(body) == "not_team_member"
     body = await gql(client, CLOCK_ON, {"l": line(team_job.labour[0])}, await sign_in("technician"))
     assert not body.get("errors"), body
 
     undispatched = await make_board_order(db, shop, "in_progress")
-    body = await gql(client, CLOCK_ON, {"l": line(undispatched.labour[0])},
-                     await sign_in("technician2"))
+    body = await gql(
+        client, CLOCK_ON, {"l": line(undispatched.labour[0])}, await sign_in("technician2")
+    )
     assert rule(body) == "clock_needs_dispatch"
 
     # The cashier has no job_clock:record in the catalog.
@@ -154,22 +167,27 @@ async def test_last_job_done_moves_the_order_to_work_done(
     assert not body.get("errors"), body
     assert body["data"]["finishJob"]["jobStatus"] == "DONE"
     assert body["data"]["finishJob"]["orderStatus"] == "IN_PROGRESS"
-    assert await db.fetchval(
-        "select count(*) from job_clock where line_id = $1 and ended_at is null", order.labour[0]
-    ) == 0
+    assert (
+        await db.fetchval(
+            "select count(*) from job_clock where line_id = $1 and ended_at is null",
+            order.labour[0],
+        )
+        == 0
+    )
     assert rule(await gql(client, CLOCK_ON, {"l": line(order.labour[0])}, tech)) == "job_done"
 
     body = await gql(client, FINISH, {"l": line(order.labour[1])}, tech)
     assert not body.get("errors"), body
     assert body["data"]["finishJob"]["orderStatus"] == "WORK_DONE"
-    row = await db.fetchrow(
-        "select status, work_done_at from repair_order where id = $1", order.id
-    )
+    row = await db.fetchrow("select status, work_done_at from repair_order where id = $1", order.id)
     assert row["status"] == "work_done" and row["work_done_at"] is not None
-    assert await db.fetchval(
-        "select count(*) from order_event where repair_order_id = $1 and to_status = 'work_done'",
-        order.id,
-    ) == 1
+    assert (
+        await db.fetchval(
+            "select count(*) from order_event where repair_order_id = $1 and to_status = 'work_done'",
+            order.id,
+        )
+        == 1
+    )
     # Nothing is clocked on an order that is no longer in progress.
     await db.execute(
         "update repair_order_line set job_status = 'paused' where id = $1", order.labour[1]
@@ -211,4 +229,7 @@ async def test_clocked_hours_per_line_and_technician(
         shop.dealer_id,
     )
     if today_start:
-        assert hours == {shop.usernames["technician"]: "1.50", shop.usernames["technician2"]: "1.00"}
+        assert hours == {
+            shop.usernames["technician"]: "1.50",
+            shop.usernames["technician2"]: "1.00",
+        }

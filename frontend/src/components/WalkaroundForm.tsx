@@ -117,23 +117,25 @@ export function WalkaroundForm({
               onChange={(e) => set({ odometerKm: e.target.value.replace(/[^0-9]/g, '') })}
             />
           </label>
-          <label className="control">
-            <span>
-              {t('walkaround.fuel')}: {value.fuelLevel == null ? '—' : t('walkaround.fuelEighths', { value: value.fuelLevel })}
-            </span>
-            <div className="fuel-gauge">
-              <input
-                type="range"
-                min={0}
-                max={8}
-                step={1}
-                data-testid="walkaround-fuel"
-                value={value.fuelLevel ?? 4}
-                disabled={readOnly}
-                onChange={(e) => set({ fuelLevel: Number(e.target.value) })}
-              />
+          <div className="control span-2">
+            <span id="fuel-label">{t('walkaround.fuel')}</span>
+            <div className="segmented segmented-light fuel-gauge" role="radiogroup" aria-labelledby="fuel-label" data-testid="walkaround-fuel">
+              {Array.from({ length: 9 }, (_, level) => (
+                <button
+                  key={level}
+                  type="button"
+                  role="radio"
+                  aria-checked={value.fuelLevel === level}
+                  className={value.fuelLevel === level ? 'active' : undefined}
+                  disabled={readOnly}
+                  data-testid={`fuel-${level}`}
+                  onClick={() => set({ fuelLevel: level })}
+                >
+                  {level === 0 ? 'E' : level === 8 ? 'F' : t('walkaround.fuelEighths', { value: level })}
+                </button>
+              ))}
             </div>
-          </label>
+          </div>
         </div>
       </section>
 

@@ -31,6 +31,7 @@ export function Appointments() {
   const [params, setParams] = useSearchParams();
   const day = params.get('date') || dealerToday(zone);
   const go = (next: string) => setParams({ date: next }, { replace: true });
+  const booked = params.get('booked');
   const confirmDuty = viewer.duties.some((d) => d.key === 'appointment_confirmation');
 
   return (
@@ -67,7 +68,7 @@ export function Appointments() {
         </button>
         <strong>{formatDay(day, i18n.language)}</strong>
       </div>
-      <DayPanel day={day} />
+      <DayPanel day={day} booked={booked} />
       <div className="split">
         {confirmDuty && <ConfirmationQueue />}
         {can(viewer, 'parts_stock', 'read') && <PrePickList day={day} />}
@@ -76,15 +77,21 @@ export function Appointments() {
   );
 }
 
-function DayPanel({ day }: { day: string }) {
+function DayPanel({ day, booked }: { day: string; booked: string | null }) {
   const { t } = useTranslation();
   const viewer = useViewer();
   const [{ data, error, fetching }, refetch] = useQuery({ query: AppointmentDayDocument, variables: { date: day } });
   const capacity = data?.workshopCapacity[0];
   const appointments = data?.appointments ?? [];
+  const justBooked = booked ? appointments.find((a) => a.id === booked) : undefined;
 
   return (
     <>
+      {justBooked && (
+        <div className="alert alert-ok" role="status" data-testid="booked-ok">
+          {t('appointments.bookedOk', { time: `${justBooked.workDate} ${dealerTime(justBooked.startsAt, viewer.currentDealer?.timeZone)}` })}
+        </div>
+      )}
       <section className="panel" aria-labelledby="capacity-heading">
         <div className="panel-header">
           <h2 id="capacity-heading">{t('appointments.capacity')}</h2>
@@ -126,7 +133,12 @@ function DayPanel({ day }: { day: string }) {
             </thead>
             <tbody>
               {appointments.map((a) => (
-                <AppointmentRow key={a.id} appointment={a} canReceive={can(viewer, 'repair_order', 'create')} />
+                <AppointmentRow
+                  key={a.id}
+                  appointment={a}
+                  canReceive={can(viewer, 'repair_order', 'create') && day === dealerToday(viewer.currentDealer?.timeZone)}
+                  highlight={a.id === booked}
+                />
               ))}
             </tbody>
           </table>
@@ -147,7 +159,15 @@ function ItemsText({ appointment }: { appointment: AppointmentFieldsFragment }) 
   );
 }
 
-function AppointmentRow({ appointment: a, canReceive }: { appointment: AppointmentFieldsFragment; canReceive: boolean }) {
+function AppointmentRow({
+  appointment: a,
+  canReceive,
+  highlight,
+}: {
+  appointment: AppointmentFieldsFragment;
+  canReceive: boolean;
+  highlight: boolean;
+}) {
   const { t } = useTranslation();
   const viewer = useViewer();
   const zone = viewer.currentDealer?.timeZone;
@@ -159,7 +179,13 @@ function AppointmentRow({ appointment: a, canReceive }: { appointment: Appointme
 
   return (
     <>
-      <tr data-testid="appointment-row" data-appointment-id={a.id} data-status={a.status.toLowerCase()}>
+      <tr
+        data-testid="appointment-row"
+        data-appointment-id={a.id}
+        data-status={a.status.toLowerCase()}
+        data-waiting-parts={!!a.partsExpectedOn}
+        className={highlight ? 'row-highlight' : undefined}
+      >
         <td className="mono">{dealerTime(a.startsAt, zone)}</td>
         <td>
           <span className="plate">{a.vehicle?.plateDisplay || a.vehicle?.plate}</span>{' '}
@@ -268,7 +294,12 @@ function ConfirmationQueue() {
         <table className="table">
           <tbody>
             {due.map((d) => (
-              <tr key={`${d.appointment.id}-${d.stage}`} data-testid="confirmation-due" data-stage={d.stage}>
+              <tr
+                key={`${d.appointment.id}-${d.stage}`}
+                data-testid="confirmation-due"
+                data-stage={d.stage}
+                data-appointment-id={d.appointment.id}
+              >
                 <td>
                   <span className={`pill ${d.stage === 'HOUR_BEFORE' ? 'pill-warn' : 'pill-info'}`}>
                     {d.stage === 'HOUR_BEFORE' ? t('appointments.hourBefore') : t('appointments.dayBefore')}
@@ -287,6 +318,7 @@ function ConfirmationQueue() {
                       type="button"
                       className="button button-secondary button-small"
                       disabled={confirm.pending}
+                      data-testid="confirm-appointment"
                       onClick={() =>
                         void confirm
                           .run({ id: d.appointment.id, stage: d.stage as ConfirmationStage })

@@ -67,7 +67,7 @@ export function BookAppointment() {
 
   const submit = async (waitForParts = false) => {
     if (!chosen || items.length === 0) return;
-    setRefusal(null);
+    if (!waitForParts) setRefusal(null);
     const result = await book.run({
       input: {
         customerId: chosen.customer.id,
@@ -91,7 +91,7 @@ export function BookAppointment() {
       }
       return;
     }
-    navigate(`/appointments?date=${day}`);
+    if (result.data) navigate(`/appointments?date=${day}&booked=${encodeURIComponent(result.data.bookAppointment.appointment.id)}`);
   };
 
   const suggested = (refusal?.extensions?.suggestedDates as string[] | undefined) ?? [];

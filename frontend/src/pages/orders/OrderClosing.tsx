@@ -92,8 +92,9 @@ export function SettlementPanel({ order, reload }: SectionProps) {
               {t('order.paid', {
                 amount: settlement.paidAmount ?? '',
                 method: settlement.paymentMethod ? t(`paymentMethod.${settlement.paymentMethod.toLowerCase()}` as 'paymentMethod.cash') : '',
-                at: new Date(settlement.paidAt).toLocaleString(),
               })}
+              {' · '}
+              <When at={settlement.paidAt} />
               {settlement.cashier && ` · ${settlement.cashier.displayName}`}
             </p>
           ) : (
@@ -163,7 +164,7 @@ export function Delivery({ order, reload }: SectionProps) {
         </div>
         <dl className="kv">
           <div>
-            <dt>{t('order.delivered', { at: '' })}</dt>
+            <dt>{t('order.delivered')}</dt>
             <dd>
               <When at={order.deliveredAt} />
             </dd>

@@ -93,7 +93,9 @@ export function OrderLines({ order, reload }: SectionProps) {
                     {line.operation && <span className="mono">{line.operation.code} </span>}
                     {line.part && <span className="mono">{line.part.partNumber} </span>}
                     {line.operation ? local(line.operation.name, line.operation.nameZh) : line.part ? local(line.part.name, line.part.nameZh) : line.description}
-                    {line.operation && line.description && <div className="hint">{line.description}</div>}
+                    {line.operation && line.description && line.description !== line.operation.name && line.description !== line.operation.nameZh && (
+                      <div className="hint">{line.description}</div>
+                    )}
                     {line.additional && (
                       <span className="pill pill-info" title={line.reportedBy?.displayName}>
                         {t('order.additional')}

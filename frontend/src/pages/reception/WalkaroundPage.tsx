@@ -115,7 +115,7 @@ export function WalkaroundPage() {
       />
       {order.walkaround && (
         <div className="alert alert-info">
-          {t('walkaround.recorded', { at: '' })} <When at={order.walkaround.recordedAt} />
+          <span>{t('walkaround.recorded')}</span> <When at={order.walkaround.recordedAt} />
           {signed && <span className="pill pill-ok">{t('walkaround.shownToCustomer')}</span>}
         </div>
       )}
