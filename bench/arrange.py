@@ -75,7 +75,8 @@ async def arrange(connection: asyncpg.Connection, seed: int = 3) -> Arranged:
         return user_id
 
     advisors = [
-        await person(f"bench.advisor{i}", f"顾问 {i}", ["service_advisor"], dealer) for i in (1, 2, 3)
+        await person(f"bench.advisor{i}", f"顾问 {i}", ["service_advisor"], dealer)
+        for i in (1, 2, 3)
     ]
     technicians = [
         await person(f"bench.tech{i}", f"技师 {i}", ["technician"], dealer) for i in range(1, 9)

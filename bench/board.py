@@ -69,8 +69,11 @@ async def prepare() -> tuple[str, Arranged]:
 
 async def run(*, requests: int = 400, concurrency: int = 8, warmup: int = 40) -> BoardBench:
     url, arranged = await prepare()
-    env = {"DATABASE_URL": url, "DEALERNET_ENV": "production", "BENCH_DEALER_ID": str(
-        arranged.dealer_id)}
+    env = {
+        "DATABASE_URL": url,
+        "DEALERNET_ENV": "production",
+        "BENCH_DEALER_ID": str(arranged.dealer_id),
+    }
     async with serve(graphql_server_args(), env, "/health") as graphql_url:
         async with httpx.AsyncClient() as http:
             signed = await http.post(
@@ -122,9 +125,7 @@ def report(result: BoardBench) -> str:
         "| --- | ---: | ---: | ---: |",
     ]
     for load in (result.graphql, result.handwritten):
-        rows.append(
-            f"| {load.name} | {load.throughput:.0f} | {load.p50:.1f} | {load.p99:.1f} |"
-        )
+        rows.append(f"| {load.name} | {load.throughput:.0f} | {load.p50:.1f} | {load.p99:.1f} |")
     return "\n".join(
         [
             f"Workshop board, {result.orders} open orders with {result.jobs} jobs; "

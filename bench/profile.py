@@ -6,10 +6,9 @@ from __future__ import annotations
 import cProfile
 import io
 import json
+import logging
 import os
 import pstats
-
-import logging
 
 import httpx
 
@@ -25,7 +24,7 @@ async def run(*, requests: int = 200, top: int = 30) -> str:
 
     app = create_app()
     async with lifespan(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             signed = await client.post(
                 "/graphql",

@@ -84,6 +84,7 @@ Mutation = merge_types(
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))
 
+
 class DealernetSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Expected errors (denials, bad input) are answers, not incidents: the

@@ -412,27 +412,28 @@ async function approvalLink() {
   await api.must('adding a line', `mutation E2EAdd($input: AddQuotationLineInput!) { addQuotationLine(input: $input) { id } }`, {
     input: { orderId: opened.id, kind: 'LABOUR', operationId: op.id },
   });
-  let url = '';
-  await withProfile('approval-link-advisor', { locale: 'en-US' }, async (page) => {
-    await signInThroughForm(page, ROLES.advisor);
-    await page.goto(`${BASE_URL}/orders/${opened.id}`);
-    await page.getByTestId('send-quotation').click();
-    await page.getByTestId('create-approval-link').click();
-    url = await page.getByTestId('approval-link').inputValue();
+  await withProfile('approval-link-advisor', { locale: 'en-US' }, async (desk) => {
+    await signInThroughForm(desk, ROLES.advisor);
+    await desk.goto(`${BASE_URL}/orders/${opened.id}`);
+    await desk.getByTestId('send-quotation').click();
+    await desk.getByTestId('create-approval-link').click();
+    const url = await desk.getByTestId('approval-link').inputValue();
     check(url.startsWith(BASE_URL) && url.includes('/approve/'), `approval link ${url} is not a link to /approve/`);
     log('advisor created a one-time link');
-  });
-  await withProfile('approval-link-phone', { locale: 'zh-CN', viewport: { width: 390, height: 780 } }, async (page) => {
-    await page.goto(url);
-    await page.getByTestId('approval-lines').waitFor();
-    check((await page.getByTestId('sign-in-form').count()) === 0, 'the approval page asked the customer to sign in');
-    await sign(page, 'public-signature');
-    await page.getByTestId('public-approve').click();
-    await page.locator('[data-testid="approval-outcome"][data-outcome="approved"]').waitFor();
-    log('a signed-out phone (中文) saw the quotation and approved it');
-    await page.reload();
-    await page.getByTestId('approval-invalid').waitFor();
-    log('the link refuses a second use');
+    await withProfile('approval-link-phone', { locale: 'zh-CN', viewport: { width: 390, height: 780 } }, async (page) => {
+      await page.goto(url);
+      await page.getByTestId('approval-lines').waitFor();
+      check((await page.getByTestId('sign-in-form').count()) === 0, 'the approval page asked the customer to sign in');
+      await sign(page, 'public-signature');
+      await page.getByTestId('public-approve').click();
+      await page.locator('[data-testid="approval-outcome"][data-outcome="approved"]').waitFor();
+      log('a signed-out phone (中文) saw the quotation and approved it');
+      await page.reload();
+      await page.getByTestId('approval-invalid').waitFor();
+      log('the link refuses a second use');
+    });
+    await desk.locator('[data-testid="page-repair-order"][data-status="approved"]').waitFor({ timeout: 10_000 });
+    log('the advisor’s open order page turned approved by itself');
   });
   const after = await order(api, opened.id);
   check(after.status === 'APPROVED', `after the link the order is ${after.status}, not APPROVED`);

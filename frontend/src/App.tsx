@@ -1,29 +1,36 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { NAVIGATION, type Requirement } from './access';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Feedback';
-import { Appointments } from './pages/appointments/Appointments';
-import { BookAppointment } from './pages/appointments/BookAppointment';
 import { AuditLog } from './pages/AuditLog';
-import { WorkshopBoard } from './pages/board/WorkshopBoard';
-import { DispatchQueue } from './pages/board/DispatchQueue';
-import { MyJobs } from './pages/board/MyJobs';
 import { MyAccess } from './pages/MyAccess';
 import { NotFound, RequirePermission } from './pages/Misc';
-import { RepairOrderPage } from './pages/orders/RepairOrderPage';
-import { RepairOrders } from './pages/orders/RepairOrders';
-import { PublicApproval } from './pages/PublicApproval';
-import { Reception } from './pages/reception/Reception';
-import { WalkaroundPage } from './pages/reception/WalkaroundPage';
 import { SignIn } from './pages/SignIn';
 import { Staff } from './pages/Staff';
 import { SessionProvider, useSession } from './session';
 
+// The service screens load on first use: sign-in and the approval link stay small.
+const Appointments = lazy(() => import('./pages/appointments/Appointments').then((m) => ({ default: m.Appointments })));
+const BookAppointment = lazy(() => import('./pages/appointments/BookAppointment').then((m) => ({ default: m.BookAppointment })));
+const WorkshopBoard = lazy(() => import('./pages/board/WorkshopBoard').then((m) => ({ default: m.WorkshopBoard })));
+const DispatchQueue = lazy(() => import('./pages/board/DispatchQueue').then((m) => ({ default: m.DispatchQueue })));
+const MyJobs = lazy(() => import('./pages/board/MyJobs').then((m) => ({ default: m.MyJobs })));
+const RepairOrderPage = lazy(() => import('./pages/orders/RepairOrderPage').then((m) => ({ default: m.RepairOrderPage })));
+const RepairOrders = lazy(() => import('./pages/orders/RepairOrders').then((m) => ({ default: m.RepairOrders })));
+const PublicApproval = lazy(() => import('./pages/PublicApproval').then((m) => ({ default: m.PublicApproval })));
+const Reception = lazy(() => import('./pages/reception/Reception').then((m) => ({ default: m.Reception })));
+const WalkaroundPage = lazy(() => import('./pages/reception/WalkaroundPage').then((m) => ({ default: m.WalkaroundPage })));
+
 const requirement = (path: string) => NAVIGATION.find((e) => e.path === path)!.requires!;
 
-function guarded(requires: Requirement, element: React.ReactNode) {
-  return <RequirePermission requires={requires}>{element}</RequirePermission>;
+function guarded(requires: Requirement, element: ReactNode) {
+  return (
+    <RequirePermission requires={requires}>
+      <Suspense fallback={<Loading />}>{element}</Suspense>
+    </RequirePermission>
+  );
 }
 
 function Screens() {
@@ -82,7 +89,14 @@ export function App() {
     <BrowserRouter>
       <Routes>
         {/* The customer's one-time approval link: no account, no session, a phone. */}
-        <Route path="/approve/:token" element={<PublicApproval />} />
+        <Route
+          path="/approve/:token"
+          element={
+            <Suspense fallback={<Loading />}>
+              <PublicApproval />
+            </Suspense>
+          }
+        />
         <Route
           path="*"
           element={

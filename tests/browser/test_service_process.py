@@ -33,6 +33,7 @@ def test_customer_approves_on_a_phone_through_a_one_time_link(browser: Browser) 
     assert "a signed-out phone (中文) saw the quotation and approved it" in out
     assert "the link refuses a second use" in out
     assert "the order is approved on the server" in out
+    assert "turned approved by itself" in out
 
 
 def test_advisor_books_an_appointment_waiting_for_parts_and_confirms_it(browser: Browser) -> None:

@@ -571,6 +571,7 @@ const en = {
     updated: 'Updated {{time}}',
     orders_one: '{{count}} order',
     orders_other: '{{count}} orders',
+    keys: 'Keys: 1 by status, 2 by bay, 3 by technician, R refresh',
   },
   myJobs: {
     title: 'My jobs',

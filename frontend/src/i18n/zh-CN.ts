@@ -574,6 +574,7 @@ const zhCN: Messages<typeof en> = {
     updated: '更新于 {{time}}',
     orders_one: '{{count}} 张工单',
     orders_other: '{{count}} 张工单',
+    keys: '快捷键：1 按状态，2 按工位，3 按技师，R 刷新',
   },
   myJobs: {
     title: '我的作业',

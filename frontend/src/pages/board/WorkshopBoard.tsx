@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useTranslation } from 'react-i18next';
@@ -61,14 +61,27 @@ export function WorkshopBoard() {
   const { data, error, fetching, refetch, changes, updatedAt } = useLiveBoard();
   const orders = useMemo(() => data?.workshopBoard.orders ?? [], [data]);
 
-  const choose = (next: View) => {
+  const choose = useCallback((next: View) => {
     setView(next);
     try {
       localStorage.setItem('dn.boardView', next);
     } catch {
       // not kept; the choice still applies
     }
-  };
+  }, []);
+
+  // Keys for a screen on the workshop wall: 1 / 2 / 3 switch the view, R refreshes.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.ctrlKey || event.metaKey || event.altKey || target?.closest('input, select, textarea')) return;
+      const views: Record<string, View> = { '1': 'status', '2': 'bay', '3': 'technician' };
+      if (views[event.key]) choose(views[event.key]!);
+      else if (event.key === 'r' || event.key === 'R') refetch({ requestPolicy: 'network-only' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [choose, refetch]);
 
   const columns = useMemo<Column[]>(() => {
     if (view === 'status') {
@@ -115,6 +128,7 @@ export function WorkshopBoard() {
               key={v}
               type="button"
               aria-pressed={view === v}
+              aria-keyshortcuts={v === 'status' ? '1' : v === 'bay' ? '2' : '3'}
               className={view === v ? 'active' : undefined}
               data-testid={`board-view-${v}`}
               onClick={() => choose(v)}
@@ -128,9 +142,16 @@ export function WorkshopBoard() {
           {t('board.orders', { count: orders.length })}
           {updatedAt && ` · ${t('board.updated', { time: updatedAt.toLocaleTimeString() })}`}
         </span>
-        <button type="button" className="button button-secondary button-small" onClick={() => refetch({ requestPolicy: 'network-only' })}>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          aria-keyshortcuts="R"
+          title={t('board.keys')}
+          onClick={() => refetch({ requestPolicy: 'network-only' })}
+        >
           {t('common.refresh')}
         </button>
+        <span className="hint">{t('board.keys')}</span>
       </div>
       {error ? (
         <ErrorPanel error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />

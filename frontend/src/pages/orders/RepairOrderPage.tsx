@@ -1,6 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { can } from '../../access';
 import { StatusPill, When } from '../../components/Bits';
@@ -8,7 +8,12 @@ import { ErrorPanel, Loading } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useAction } from '../../api/useAction';
 import { MutationError } from '../../components/Mutation';
-import { CancelRepairOrderDocument, RepairOrderDocument, type OrderFieldsFragment } from '../../gql/graphql';
+import {
+  CancelRepairOrderDocument,
+  RepairOrderDocument,
+  WorkshopBoardChangedDocument,
+  type OrderFieldsFragment,
+} from '../../gql/graphql';
 import { useViewer } from '../../session';
 import { OrderApproval, RevisionHistory } from './OrderApproval';
 import { Delivery, OrderHistory, SettlementPanel } from './OrderClosing';
@@ -30,6 +35,16 @@ export function RepairOrderPage() {
   const [{ data, error, fetching }, refetch] = useQuery({ query: RepairOrderDocument, variables: { id } });
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const order = data?.node?.__typename === 'RepairOrder' ? (data.node as Order) : null;
+  // Changes made elsewhere (the customer's link, the workshop, the cashier) show up here
+  // as they happen: the board's change events name the order.
+  const [changes, setChanges] = useState(0);
+  useSubscription({ query: WorkshopBoardChangedDocument, pause: !can(viewer, 'workshop_board', 'read') }, (_previous, event) => {
+    if (event.workshopBoardChanged.orderId === id) setChanges((n) => n + 1);
+    return event;
+  });
+  useEffect(() => {
+    if (changes > 0) reload();
+  }, [changes, reload]);
 
   if (error) return <ErrorPanel error={error} onRetry={reload} />;
   if (fetching && !data) return <Loading />;
