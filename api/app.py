@@ -22,6 +22,7 @@ from litestar.types import Scope
 from redis.asyncio import Redis
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth.principal import DEALER_HEADER, authenticate
 from api.schema import schema
@@ -187,8 +188,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     class GraphQLController(controller):  # type: ignore[valid-type,misc]
-        async def on_ws_connect(self, context: Context) -> None:
+        async def on_ws_connect(self, context: Context) -> UnsetType:
             await confirm_websocket(context)
+            return UNSET
 
     graphql = GraphQLController
     return Litestar(

@@ -21,9 +21,11 @@ from api.schema.front_desk_loaders import front_desk_loaders
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import global_id, parse_global_id
 from policies.catalog import DUTY_ACTION, duty_object
+from policies.store import Subject
 from tenants.parts import reservations as reservation_service
 from tenants.service import appointments as appointment_service
 from tenants.service import capacity as capacity_service
+from tenants.service import shifts as shift_service
 
 CONFIRMATION_DUTY = "appointment_confirmation"
 MAX_CAPACITY_DAYS = 62
@@ -106,6 +108,45 @@ class AppointmentItem(relay.Node):
         return LabourOperation.from_row(row) if row else None
 
 
+@strawberry.type(description="A workshop bay (工位).")
+class Bay:
+    code: str
+    name: str
+    kind: str
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: Any) -> Bay:
+        return cls(code=row["code"], name=row["name"], kind=row["kind"], active=row["active"])
+
+
+@strawberry.type(description="A technician on shift: the day's capacity in hours.")
+class TechnicianShift:
+    date: date
+    hours: Decimal
+    team: str
+    user_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def technician(self, info: Info) -> StaffUser | None:
+        row = await info.context.loaders.user.load(self.user_id)
+        return StaffUser.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: Any) -> TechnicianShift:
+        return cls(
+            date=row["work_date"], hours=row["hours"], team=row["team"], user_id=row["user_id"]
+        )
+
+
+@strawberry.input
+class SetTechnicianShiftInput:
+    technician_id: strawberry.ID
+    date: date
+    hours: Decimal = strawberry.field(description="0 takes the technician off shift.")
+    team: str = ""
+
+
 @strawberry.type(description="Parts held for an appointment, to be pre-picked.")
 class PartReservation:
     id: strawberry.ID
@@ -151,6 +192,8 @@ class Appointment(relay.Node):
     vehicle_id: strawberry.Private[int]
     advisor_user_id: strawberry.Private[int | None]
     repair_order_id: strawberry.Private[int | None]
+    bay_id: strawberry.Private[int | None]
+    technician_user_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: Any) -> Appointment:
@@ -172,6 +215,8 @@ class Appointment(relay.Node):
             vehicle_id=row["vehicle_id"],
             advisor_user_id=row["advisor_user_id"],
             repair_order_id=row["repair_order_id"],
+            bay_id=row["bay_id"],
+            technician_user_id=row["technician_user_id"],
         )
 
     @classmethod
@@ -202,6 +247,20 @@ class Appointment(relay.Node):
         if self.advisor_user_id is None:
             return None
         row = await info.context.loaders.user.load(self.advisor_user_id)
+        return StaffUser.from_row(row) if row else None
+
+    @strawberry.field(description="The bay the workshop pre-assigned.")
+    async def bay(self, info: Info) -> Bay | None:
+        if self.bay_id is None:
+            return None
+        rows = await front_desk_loaders(info).bay.load(self.bay_id)
+        return Bay.from_row(rows[0]) if rows else None
+
+    @strawberry.field(description="The technician the workshop pre-assigned.")
+    async def technician(self, info: Info) -> StaffUser | None:
+        if self.technician_user_id is None:
+            return None
+        row = await info.context.loaders.user.load(self.technician_user_id)
         return StaffUser.from_row(row) if row else None
 
     @strawberry.field
@@ -360,6 +419,40 @@ class AppointmentsQuery:
             result = await capacity_service.capacity(tx.connection, dealer, start, days)
         return [DayCapacity.of(d) for d in result]
 
+    @strawberry.field(description="Technicians on shift per day (the workshop's capacity).")
+    async def technician_shifts(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        days: int = 7,
+    ) -> list[TechnicianShift]:
+        dealer = info.context.dealer_id
+        if not (
+            info.context.allowed("appointment", "read")
+            or info.context.allowed("workshop_board", "read")
+        ):
+            raise Forbidden("workshop_board", "read", dealer)
+        if not 1 <= days <= MAX_CAPACITY_DAYS:
+            raise BadUserInput("days", f"days must be between 1 and {MAX_CAPACITY_DAYS}")
+        async with info.context.read() as tx:
+            start = from_ or await capacity_service.dealer_today(tx.connection, dealer)
+            rows = await shift_service.shifts(tx.connection, dealer, start, days)
+        return [TechnicianShift.from_row(r) for r in rows]
+
+    @strawberry.field(description="The dealer's bays.")
+    async def bays(self, info: Info) -> list[Bay]:
+        dealer = info.context.dealer_id
+        if not (
+            info.context.allowed("appointment", "read")
+            or info.context.allowed("workshop_board", "read")
+        ):
+            raise Forbidden("workshop_board", "read", dealer)
+        async with info.context.read() as tx:
+            rows = await tx.connection.fetch(
+                "select * from bay where dealer_id = $1 order by code", dealer
+            )
+        return [Bay.from_row(r) for r in rows]
+
     @strawberry.field(
         description="Confirmations due now for holders of the appointment_confirmation duty:"
         " tomorrow's appointments (day before) and those starting within 90 minutes."
@@ -488,6 +581,57 @@ class AppointmentsMutation:
                 tx.scope.dealer_ids[0],
                 appointment_id,
                 starts_at,
+                request_id=info.context.request_id,
+            )
+        return Appointment.from_row(row)
+
+    @strawberry.mutation(
+        description="Put a technician on shift for a day (hours 0 takes them off); only staff"
+        " owning the repair_jobs duty go on shift."
+    )
+    async def set_technician_shift(
+        self, info: Info, input: SetTechnicianShiftInput
+    ) -> TechnicianShift | None:
+        user_id = parse_global_id(input.technician_id, "StaffUser", "technicianId")
+        context = info.context
+        async with context.write("workshop_board", "update") as tx:
+            dealer = tx.scope.dealer_ids[0]
+            duty = duty_object(shift_service.SHIFT_DUTY)
+            row = await shift_service.set_shift(
+                tx,
+                dealer,
+                user_id,
+                input.date,
+                input.hours,
+                input.team,
+                may_work=lambda uid: context.policies.allowed(
+                    Subject.user(uid), dealer, duty, DUTY_ACTION
+                ),
+                request_id=context.request_id,
+            )
+        return TechnicianShift.from_row(row) if row else None
+
+    @strawberry.mutation(
+        description="Pre-assign a bay and a technician on shift that day (null clears)."
+    )
+    async def preassign_appointment(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        bay_code: str | None = None,
+        technician_id: strawberry.ID | None = None,
+    ) -> Appointment:
+        appointment_id = _appointment_id(id)
+        technician = (
+            parse_global_id(technician_id, "StaffUser", "technicianId") if technician_id else None
+        )
+        async with info.context.write("workshop_board", "update") as tx:
+            row = await appointment_service.preassign(
+                tx,
+                tx.scope.dealer_ids[0],
+                appointment_id,
+                bay_code=bay_code,
+                technician_user_id=technician,
                 request_id=info.context.request_id,
             )
         return Appointment.from_row(row)

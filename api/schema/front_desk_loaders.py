@@ -47,6 +47,7 @@ class FrontDeskLoaders:
             "select op.part_id, op.quantity, op.operation_id as key from operation_part op"
             " where op.operation_id = any($1::bigint[]) order by op.part_id"
         )
+        self.bay = self._grouped("select *, id as key from bay where id = any($1::bigint[])")
         self.stock_by_part = self._grouped(
             "select s.id as stock_item_id, s.part_id, s.bin_location, s.min_qty, s.max_qty,"
             " l.on_hand, l.reserved, s.part_id as key"

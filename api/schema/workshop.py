@@ -7,6 +7,7 @@ boards which order changed, after the change committed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,11 +16,12 @@ from typing import Any
 import strawberry
 
 from api.schema.context import Info
-from api.schema.errors import Forbidden
+from api.schema.errors import Forbidden, Unauthenticated
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import global_id, parse_global_id
 from api.schema.repair_orders import JobStatus, RepairOrderStatus
 from policies.store import Subject
+from tenants.access import sessions
 from tenants.service import board as board_service
 from tenants.service import dispatch as dispatch_service
 from tenants.service import job_clock as clock_service
@@ -27,6 +29,7 @@ from tenants.service.board_events import board_changes
 
 ORDER_TYPE = "RepairOrder"
 LINE_TYPE = "RepairOrderLine"
+SESSION_RECHECK_SECONDS = 30.0
 
 
 def _staff(user_id: int, display_name: str, username: str, active: bool) -> StaffUser:
@@ -249,6 +252,17 @@ class WorkshopQuery:
             rows = await board_service.board_rows(tx.connection, dealer)
         return WorkshopBoard(dealer_id=dealer, orders=[BoardOrder.from_row(r) for r in rows])
 
+    @strawberry.field(
+        description="One order as the board shows it; null once it is delivered, cancelled "
+        "or not yours. Patch the board with it on each workshopBoardChanged event."
+    )
+    async def workshop_board_order(self, info: Info, id: strawberry.ID) -> BoardOrder | None:
+        dealer = info.context.require("workshop_board", "read")
+        order_id = parse_global_id(id, ORDER_TYPE)
+        async with info.context.read((dealer,)) as tx:
+            rows = await board_service.board_rows(tx.connection, dealer, order_id)
+        return BoardOrder.from_row(rows[0]) if rows else None
+
     @strawberry.field(description="Approved jobs not yet dispatched, and who is on shift.")
     async def dispatch_queue(self, info: Info) -> DispatchQueue:
         dealer = info.context.require("dispatch", "read")
@@ -385,7 +399,15 @@ class WorkshopSubscription:
     )
     async def workshop_board_changed(self, info: Info) -> AsyncGenerator[BoardChangeEvent, None]:
         dealer = info.context.require("workshop_board", "read")
+        token = info.context.auth.presented_session_token
+        checked = time.monotonic()
         async for change in board_changes(dealer):
+            # A socket outlives the request that opened it: a session signed out or
+            # expired since then stops hearing (checked at most every SESSION_RECHECK).
+            if token and time.monotonic() - checked >= SESSION_RECHECK_SECONDS:
+                if await sessions.resolve(token) is None:
+                    raise Unauthenticated("Session expired or signed out")
+                checked = time.monotonic()
             yield BoardChangeEvent(
                 order_id=strawberry.ID(global_id(ORDER_TYPE, change.order_id)),
                 status=RepairOrderStatus(change.status),

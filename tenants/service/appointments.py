@@ -440,6 +440,62 @@ async def reschedule_appointment(
     return row
 
 
+async def preassign(
+    tx: ActiveTransaction,
+    dealer_id: int,
+    appointment_id: int,
+    *,
+    bay_code: str | None,
+    technician_user_id: int | None,
+    request_id: str = "",
+) -> asyncpg.Record:
+    """The workshop pre-assigns a bay and a technician on shift that day (None clears)."""
+    before = await _locked(tx, dealer_id, appointment_id)
+    _require_open(before, "pre-assign")
+    bay_id = None
+    if bay_code:
+        bay_id = await tx.connection.fetchval(
+            "select id from bay where dealer_id = $1 and code = $2 and active",
+            dealer_id,
+            bay_code.strip().upper(),
+        )
+        if bay_id is None:
+            raise RuleViolation("bayCode", "bay_exists", f"No active bay {bay_code!r}")
+    if technician_user_id is not None:
+        on_shift = await tx.connection.fetchval(
+            "select exists (select 1 from technician_shift"
+            " where dealer_id = $1 and user_id = $2 and work_date = $3)",
+            dealer_id,
+            technician_user_id,
+            before["work_date"],
+        )
+        if not on_shift:
+            raise RuleViolation(
+                "technicianId",
+                "technician_on_shift",
+                f"The technician is not on shift on {before['work_date']}",
+            )
+    row = await tx.connection.fetchrow(
+        "update appointment set bay_id = $3, technician_user_id = $4"
+        " where dealer_id = $1 and id = $2 returning *",
+        dealer_id,
+        appointment_id,
+        bay_id,
+        technician_user_id,
+    )
+    assert row is not None
+    await record(
+        dealer_id=dealer_id,
+        action="appointment.preassign",
+        object_type="appointment",
+        object_id=appointment_id,
+        before={"bay_id": before["bay_id"], "technician_user_id": before["technician_user_id"]},
+        after={"bay_id": bay_id, "technician_user_id": technician_user_id},
+        request_id=request_id,
+    )
+    return row
+
+
 async def cancel_appointment(
     tx: ActiveTransaction,
     dealer_id: int,

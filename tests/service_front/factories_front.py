@@ -24,6 +24,7 @@ STAFF: dict[str, list[str]] = {
     "technician": ["technician"],
     "leader": ["team_leader"],
     "warehouse": ["warehouse_keeper"],
+    "workshop": ["workshop_supervisor"],
 }
 
 

@@ -39,3 +39,37 @@ async def test_two_advisors_race_for_the_last_slot(
             "select sum(booked_hours) from appointment where work_date = $1", day
         )
         assert booked == 1
+
+
+async def test_two_bookings_on_different_days_race_for_the_last_part(
+    client: httpx.AsyncClient,
+    sign_in: SignIn,
+    desk: FrontDesk,
+    db: asyncpg.Connection,
+    work_day: date,
+) -> None:
+    """Different days take different day locks; the stock item's row lock still lets only
+    one of them reserve the last filter."""
+    first, second = await sign_in("advisor"), await sign_in("advisor2")
+    await db.execute(
+        "insert into stock_movement (dealer_id, stock_item_id, kind, quantity)"
+        " values ($1, $2, 'issue', -1)",
+        desk.dealer_id,
+        desk.stock_items["filter"],
+    )
+    for offset in (0, 1):
+        await add_shift(
+            db, desk.dealer_id, desk.users["technician"], work_day + timedelta(offset), "8"
+        )
+    results = await asyncio.gather(
+        book(client, first, booking(desk, at(work_day, 9), "oil")),
+        book(client, second, booking(desk, at(work_day + timedelta(1), 9), "oil")),
+    )
+    assert sorted(tuple(error_codes(r)) for r in results) == [(), ("PARTS_MISSING",)], results
+    assert (
+        await db.fetchval(
+            "select on_hand - reserved from stock_level where stock_item_id = $1",
+            desk.stock_items["filter"],
+        )
+        == 0
+    )

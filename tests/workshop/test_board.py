@@ -230,3 +230,25 @@ async def test_board_is_one_query_whatever_the_number_of_orders(
     many = await statements()
     assert many == few
     assert sum("from repair_order o" in q for q in sent) == 1
+
+
+async def test_one_order_for_patching_the_board(
+    client: httpx.AsyncClient, db: asyncpg.Connection, shop: Workshop, sign_in: SignIn
+) -> None:
+    query = "query($id: ID!) { workshopBoardOrder(id: $id) { id status jobs { hours } } }"
+    running = await make_board_order(db, shop, "in_progress")
+    delivered = await make_board_order(db, shop, "delivered")
+    theirs = await make_board_order(db, shop, dealer_id=shop.other_dealer_id)
+    headers = await sign_in("technician")
+
+    body = await gql(client, query, {"id": global_id("RepairOrder", running.id)}, headers)
+    assert body["data"]["workshopBoardOrder"] == {
+        "id": global_id("RepairOrder", running.id),
+        "status": "IN_PROGRESS",
+        "jobs": [{"hours": "1.50"}],
+    }
+    for gone in (delivered.id, theirs.id):
+        body = await gql(client, query, {"id": global_id("RepairOrder", gone)}, headers)
+        assert body == {"data": {"workshopBoardOrder": None}}
+    body = await gql(client, query, {"id": global_id("StaffUser", 1)}, headers)
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}

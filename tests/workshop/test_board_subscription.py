@@ -6,6 +6,7 @@ cookie confirmed with its CSRF token."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -31,7 +32,7 @@ mutation($line: ID!, $tech: ID) {
 
 async def start(ws: AsgiWebSocket, payload: dict[str, str], op: str = "1") -> None:
     await ws.send_json({"type": "connection_init", "payload": payload})
-    assert (await ws.receive_json())["type"] == "connection_ack"
+    assert await ws.receive_json() == {"type": "connection_ack"}
     await ws.send_json({"id": op, "type": "subscribe", "payload": {"query": SUBSCRIBE}})
 
 
@@ -45,15 +46,15 @@ async def refusal(ws: AsgiWebSocket) -> dict[str, str]:
     return extensions
 
 
-async def wait_for_listeners(dealer_id: int, count: int = 1) -> None:
-    """The subscription is live once its Redis SUBSCRIBE went through."""
-    import os
-
+async def wait_for_listeners(dealer_id: int, count: int = 1, *, exactly: bool = False) -> None:
+    """The subscription is live once its Redis SUBSCRIBE went through (or, ``exactly``,
+    the number of subscribers has come to ``count``)."""
     redis = Redis.from_url(os.environ["REDIS_URL"])
     try:
         for _ in range(200):
             channels = await redis.pubsub_numsub(f"dealernet:board:{dealer_id}")
-            if channels and channels[0][1] >= count:
+            listening = channels[0][1] if channels else 0
+            if listening == count if exactly else listening >= count:
                 return
             await asyncio.sleep(0.02)
         raise AssertionError("the subscription never listened")
@@ -100,6 +101,9 @@ async def test_a_watcher_hears_another_users_change_and_another_dealer_nothing(
         await asyncio.sleep(0.3)
         assert theirs.pending() == []
         assert ours.pending() == []  # one event per order and transaction
+    # Closed sockets leave no Redis subscription behind.
+    await wait_for_listeners(shop.dealer_id, 0, exactly=True)
+    await wait_for_listeners(shop.other_dealer_id, 0, exactly=True)
 
 
 async def test_a_refused_change_announces_nothing(
@@ -185,3 +189,27 @@ async def test_watching_needs_sign_in_and_workshop_board_read(
         with pytest.raises(WebSocketClosed) as closed:
             await ws.receive_json()
         assert closed.value.code == 4403
+
+
+async def test_a_signed_out_session_stops_hearing(
+    app: object,
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    shop: Workshop,
+    sign_in: SignIn,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api.schema import workshop
+    from tenants.service.board_events import publish_board_change
+
+    monkeypatch.setattr(workshop, "SESSION_RECHECK_SECONDS", 0.0)
+    order = await make_board_order(db, shop)
+    async with AsgiWebSocket(app) as ws:
+        await start(ws, {"authorization": (await sign_in("technician"))["Authorization"]})
+        await wait_for_listeners(shop.dealer_id)
+        await publish_board_change(shop.dealer_id, order.id)
+        assert (await ws.receive_json())["type"] == "next"
+
+        await db.execute("update auth_session set revoked_at = now()")
+        await publish_board_change(shop.dealer_id, order.id)
+        assert await refusal(ws) == {"code": "UNAUTHENTICATED"}
