@@ -361,6 +361,20 @@ class WorkshopMutation:
         payload.reassigned = result.reassigned
         return payload
 
+    @strawberry.mutation(
+        description="Send a finished job back to its technician or team after a failed "
+        "quality check (dispatch:assign)."
+    )
+    async def reopen_job(self, info: Info, input: JobClockInput) -> JobPayload:
+        line_id = parse_global_id(input.line_id, LINE_TYPE, "lineId")
+        async with info.context.write("dispatch", "assign") as tx:
+            dealer = tx.scope.dealer_ids[0]
+            result = await dispatch_service.reopen_job(tx, dealer, line_id)
+        return _payload(
+            dealer,
+            clock_service.JobChange(line_id, result.order_id, "dispatched", result.order_status),
+        )
+
     @strawberry.mutation(description="Clock on a job dispatched to you or your team.")
     async def clock_on_job(self, info: Info, input: JobClockInput) -> JobPayload:
         line_id = parse_global_id(input.line_id, LINE_TYPE, "lineId")

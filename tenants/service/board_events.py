@@ -6,12 +6,14 @@ change must announce nothing. ``publish_board_change`` therefore only notes the
 order in the caller's tenant transaction; just before commit the orders' final
 statuses are read (in the transaction, so the event carries what commits) and
 after commit one message per order goes to the Redis channel
-``dealernet:board:<dealer_id>``. Watchers subscribe with ``board_changes``.
+``dealernet:board:<dealer_id>``. Watchers subscribe with ``board_changes``, through
+one pub/sub connection per server process (``_Hub``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 
 from tenants.database import (
     ActiveTransaction,
@@ -29,6 +32,7 @@ from tenants.database import (
 )
 
 CHANNEL_PREFIX = "dealernet:board:"
+WATCHER_BACKLOG = 100
 _NOTE = "board_events.pending"
 """Key under which a transaction collects the orders it changed."""
 
@@ -104,6 +108,10 @@ _clients = _Clients()
 
 async def close_clients() -> None:
     """Close this loop's Redis clients (the app's lifespan ends with it)."""
+    if _hub.loop is asyncio.get_running_loop():
+        async with _hub.lock:
+            _hub.watchers.clear()
+            await _hub._close()
     await _clients.close()
 
 
@@ -144,21 +152,119 @@ async def _publish(changes: list[BoardChange]) -> None:
         await client.publish(board_channel(change.dealer_id), change.to_json())
 
 
+class _Hub:
+    """One Redis pub/sub connection per process (and event loop), fanned out to the
+    boards watched here: Redis sees a connection per server process, not per screen.
+
+    A channel is subscribed while someone here watches its dealer; a watcher that
+    falls ``WATCHER_BACKLOG`` events behind misses the oldest (its board refetches
+    on the next one anyway); if the connection fails, every watcher's stream ends
+    with the error and the clients reconnect.
+    """
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pubsub: PubSub | None = None
+        self.pump: asyncio.Task[None] | None = None
+        self.watchers: dict[int, set[asyncio.Queue[BoardChange | Exception]]] = {}
+        self.lock = asyncio.Lock()
+
+    def _reset_if_new_loop(self) -> None:
+        """State of another (finished) event loop is of no use here: start afresh."""
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            self.loop = loop
+            self.pubsub = None
+            self.pump = None
+            self.watchers = {}
+            self.lock = asyncio.Lock()
+
+    async def join(self, dealer_id: int) -> asyncio.Queue[BoardChange | Exception]:
+        self._reset_if_new_loop()
+        queue: asyncio.Queue[BoardChange | Exception] = asyncio.Queue(WATCHER_BACKLOG)
+        async with self.lock:
+            if self.pubsub is None:
+                self.pubsub = _clients.subscribe_client().pubsub(ignore_subscribe_messages=True)
+            if dealer_id not in self.watchers:
+                await self.pubsub.subscribe(board_channel(dealer_id))
+                self.watchers[dealer_id] = set()
+            self.watchers[dealer_id].add(queue)
+            if self.pump is None or self.pump.done():
+                self.pump = asyncio.create_task(self._run(self.pubsub))
+        return queue
+
+    async def leave(self, dealer_id: int, queue: asyncio.Queue[BoardChange | Exception]) -> None:
+        async with self.lock:
+            watching = self.watchers.get(dealer_id)
+            if watching is None:
+                return
+            watching.discard(queue)
+            if watching:
+                return
+            del self.watchers[dealer_id]
+            pubsub = self.pubsub
+            if pubsub is None:
+                return
+            try:
+                await pubsub.unsubscribe(board_channel(dealer_id))
+            except Exception:  # the connection is gone; closing it is all that is left
+                log.debug("unsubscribe of dealer %s failed", dealer_id, exc_info=True)
+            if not self.watchers:
+                await self._close()
+
+    async def _close(self) -> None:
+        pump, pubsub = self.pump, self.pubsub
+        self.pump = self.pubsub = None
+        if pump is not None and pump is not asyncio.current_task():
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pump
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def _run(self, pubsub: PubSub) -> None:
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") != "message":
+                    continue
+                try:
+                    change = BoardChange.from_json(message["data"])
+                except (ValueError, KeyError, TypeError):
+                    log.warning("malformed board event: %r", message.get("data"))
+                    continue
+                for queue in list(self.watchers.get(change.dealer_id, ())):
+                    if queue.full():
+                        queue.get_nowait()  # drop the oldest: the board refetches anyway
+                    queue.put_nowait(change)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("board event stream failed: %r", exc)
+            async with self.lock:
+                for watching in self.watchers.values():
+                    for queue in watching:
+                        if queue.full():
+                            queue.get_nowait()
+                        queue.put_nowait(exc)
+                self.watchers.clear()
+                self.pump = None
+                self.pubsub = None
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+
+_hub = _Hub()
+
+
 async def board_changes(dealer_id: int) -> AsyncIterator[BoardChange]:
     """Every change of the dealer's orders from now on, until the caller stops."""
-    pubsub = _clients.subscribe_client().pubsub(ignore_subscribe_messages=True)
-    await pubsub.subscribe(board_channel(dealer_id))
+    queue = await _hub.join(dealer_id)
     try:
-        async for message in pubsub.listen():
-            if message.get("type") != "message":
-                continue
-            try:
-                change = BoardChange.from_json(message["data"])
-            except (ValueError, KeyError, TypeError):
-                log.warning("malformed board event on %s", board_channel(dealer_id))
-                continue
-            if change.dealer_id == dealer_id:
-                yield change
+        while True:
+            item = await queue.get()
+            if isinstance(item, Exception):
+                raise item
+            yield item
     finally:
-        await pubsub.unsubscribe()
-        await pubsub.aclose()
+        await _hub.leave(dealer_id, queue)

@@ -6,7 +6,8 @@ and allowed to record job clocks there (the role catalog decides who works on
 jobs, not a role name); a team must have someone on shift. Moving a line that is
 already dispatched is a reassignment (``dispatch:reassign``, checked by the
 caller); a line someone is clocked on, or that is done, cannot move. The first
-line dispatched starts the work: the order moves approved -> in_progress.
+line dispatched starts the work: the order moves approved -> in_progress. After a
+failed quality check, finished jobs to redo are reopened (``reopen_job``).
 """
 
 from __future__ import annotations
@@ -279,3 +280,59 @@ async def dispatch_line(
     )
     await publish_board_change(dealer_id, order_id)
     return DispatchResult(line_id, order_id, reassigned, order_status)
+
+
+async def reopen_job(tx: ActiveTransaction, dealer_id: int, line_id: int) -> DispatchResult:
+    """Send a finished job back to its technician or team for rework.
+
+    A failed quality check returns the order to in_progress with its jobs done; the
+    jobs to redo are reopened here (dispatched again to whoever did them), clocked
+    and finished as before, and the last one finished makes the order work_done again.
+    """
+    connection = tx.connection
+    line = await connection.fetchrow(
+        """
+        select l.id, l.repair_order_id, l.kind, l.status, l.job_status,
+               l.technician_user_id, l.team, o.status as order_status
+          from repair_order_line l
+          join repair_order o on o.dealer_id = l.dealer_id and o.id = l.repair_order_id
+         where l.dealer_id = $1 and l.id = $2
+           for update of l
+        """,
+        dealer_id,
+        line_id,
+    )
+    if line is None:
+        raise OrderNotFound("Repair order line")
+    if line["kind"] != "labour" or line["status"] != "approved" or line["job_status"] != "done":
+        raise OrderRuleError(
+            "reopen_needs_done_job", "only a finished job is reopened", field="lineId"
+        )
+    if line["order_status"] != "in_progress":
+        raise OrderRuleError(
+            "reopen_needs_rework",
+            f"the order is {line['order_status']}; jobs are reopened after a failed check",
+            field="lineId",
+        )
+    await connection.execute(
+        "update repair_order_line set job_status = 'dispatched', done_at = null,"
+        " dispatched_at = now(), dispatched_by = $3 where dealer_id = $1 and id = $2",
+        dealer_id,
+        line_id,
+        tx.scope.user_id,
+    )
+    order_id: int = line["repair_order_id"]
+    await record(
+        dealer_id=dealer_id,
+        action="repair_order_line.reopen",
+        object_type="repair_order_line",
+        object_id=line_id,
+        before={"job_status": "done"},
+        after={
+            "job_status": "dispatched",
+            "technician_user_id": line["technician_user_id"],
+            "team": line["team"],
+        },
+    )
+    await publish_board_change(dealer_id, order_id)
+    return DispatchResult(line_id, order_id, False, line["order_status"])

@@ -13,7 +13,12 @@ import pytest
 from redis.asyncio import Redis
 
 from tenants.database import TenantScope, current_transaction, tenant_transaction
-from tenants.service.board_events import BoardChange, board_channel, publish_board_change
+from tenants.service.board_events import (
+    BoardChange,
+    board_changes,
+    board_channel,
+    publish_board_change,
+)
 from tests.workshop.factories_workshop import Workshop, make_board_order, make_shop
 
 
@@ -122,3 +127,34 @@ async def test_one_event_per_order_after_commit_with_the_committed_status(
     await publish_board_change(shop.dealer_id, second.id)  # outside: sent at once
     await settle()
     assert [(c.order_id, c.status) for c in heard] == [(second.id, "approved")]
+
+
+async def numsub(dealer_id: int) -> int:
+    redis = Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        counts = await redis.pubsub_numsub(board_channel(dealer_id))
+    finally:
+        await redis.aclose()
+    return int(counts[0][1]) if counts else 0
+
+
+async def test_watchers_in_one_process_share_one_redis_subscription(
+    db: asyncpg.Connection, shop: Workshop
+) -> None:
+    order = await make_board_order(db, shop)
+    streams = [board_changes(shop.dealer_id) for _ in range(3)]
+    waiting = [asyncio.create_task(anext(stream)) for stream in streams]
+    for _ in range(100):
+        if await numsub(shop.dealer_id) == 1:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    assert await numsub(shop.dealer_id) == 1  # three watchers, one Redis subscriber
+
+    await publish_board_change(shop.dealer_id, order.id)
+    changes = await asyncio.wait_for(asyncio.gather(*waiting), 5)
+    assert [(c.order_id, c.status) for c in changes] == [(order.id, "approved")] * 3
+
+    for stream in streams:
+        await stream.aclose()
+    assert await numsub(shop.dealer_id) == 0

@@ -233,3 +233,38 @@ async def test_clocked_hours_per_line_and_technician(
             shop.usernames["technician"]: "1.50",
             shop.usernames["technician2"]: "1.00",
         }
+
+
+REOPEN = f"mutation($l: ID!) {{ reopenJob(input: {{lineId: $l}}) {{ {PAYLOAD} }} }}"
+
+
+async def test_rework_reopens_a_job_and_finishing_it_again_ends_the_work(
+    client: httpx.AsyncClient, db: asyncpg.Connection, shop: Workshop, sign_in: SignIn
+) -> None:
+    order = await dispatched(db, shop, labour_hours=["1", "2"])
+    tech = await sign_in("technician")
+    leader = await sign_in("leader")
+    for line_id in order.labour:
+        assert not (await gql(client, FINISH, {"l": line(line_id)}, tech)).get("errors")
+    assert rule(await gql(client, REOPEN, {"l": line(order.labour[0])}, leader)) == (
+        "reopen_needs_rework"
+    )
+    # A failed check sends the order back to in_progress (past the API here).
+    await db.execute(
+        "update repair_order set status = 'in_progress', rework_count = 1 where id = $1",
+        order.id,
+    )
+    body = await gql(client, REOPEN, {"l": line(order.labour[0])}, tech)
+    assert body["errors"][0]["extensions"]["permission"] == "dispatch:assign"
+    body = await gql(client, REOPEN, {"l": line(order.labour[0])}, leader)
+    assert not body.get("errors"), body
+    assert [j["jobStatus"] for j in body["data"]["reopenJob"]["order"]["jobs"]] == [
+        "DISPATCHED",
+        "DONE",
+    ]
+    assert rule(await gql(client, REOPEN, {"l": line(order.labour[0])}, leader)) == (
+        "reopen_needs_done_job"
+    )
+    assert not (await gql(client, CLOCK_ON, {"l": line(order.labour[0])}, tech)).get("errors")
+    body = await gql(client, FINISH, {"l": line(order.labour[0])}, tech)
+    assert body["data"]["finishJob"]["orderStatus"] == "WORK_DONE"

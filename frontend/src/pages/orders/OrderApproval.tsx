@@ -195,40 +195,82 @@ export function RevisionHistory({ order }: { order: Order }) {
             <th scope="col">{t('order.promisedAt')}</th>
             <th scope="col">{t('order.approval')}</th>
             <th scope="col">{t('orders.opened')}</th>
+            <th scope="col" />
           </tr>
         </thead>
         <tbody>
           {[...order.revisions].reverse().map((r) => (
-            <tr key={r.id} data-testid="revision-row" data-revision={r.revision} data-status={r.status.toLowerCase()}>
-              <td>{r.revision}</td>
-              <td>
-                <StatusPill family="revision" value={r.status} />
-              </td>
-              <td className="num">
-                <Money amount={r.total} />
-              </td>
-              <td className="num">
-                <Money amount={r.customerTotal} />
-              </td>
-              <td>
-                <When at={r.promisedAt} />
-              </td>
-              <td>
-                {r.approvalMethod ? t(`order.method.${r.approvalMethod.toLowerCase()}` as 'order.method.signature') : '—'}
-                {r.decidedAt && (
-                  <div className="hint">
-                    <When at={r.decidedAt} />
-                  </div>
-                )}
-              </td>
-              <td>
-                <When at={r.createdAt} />
-                {r.preparedBy && <div className="hint">{r.preparedBy.displayName}</div>}
-              </td>
-            </tr>
+            <RevisionRow key={r.id} revision={r} />
           ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+function RevisionRow({ revision: r }: { revision: Order['revisions'][number] }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <tr data-testid="revision-row" data-revision={r.revision} data-status={r.status.toLowerCase()}>
+        <td>{r.revision}</td>
+        <td>
+          <StatusPill family="revision" value={r.status} />
+        </td>
+        <td className="num">
+          <Money amount={r.total} />
+        </td>
+        <td className="num">
+          <Money amount={r.customerTotal} />
+        </td>
+        <td>
+          <When at={r.promisedAt} />
+        </td>
+        <td>
+          {r.approvalMethod ? t(`order.method.${r.approvalMethod.toLowerCase()}` as 'order.method.signature') : '—'}
+          {r.decidedAt && (
+            <div className="hint">
+              <When at={r.decidedAt} />
+            </div>
+          )}
+        </td>
+        <td>
+          <When at={r.createdAt} />
+          {r.preparedBy && <div className="hint">{r.preparedBy.displayName}</div>}
+        </td>
+        <td>
+          <button type="button" className="why-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+            {open ? t('audit.hide') : t('audit.show')}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="detail-row">
+          <td colSpan={8}>
+            <table className="table">
+              <tbody>
+                {r.lines.map((l) => (
+                  <tr key={l.lineId} className={l.alreadyApproved ? 'muted' : undefined}>
+                    <td>{t(`lineKind.${l.kind.toLowerCase()}` as 'lineKind.labour')}</td>
+                    <td>
+                      {(l.operationCode || l.partNumber) && <span className="mono">{l.operationCode ?? l.partNumber} </span>}
+                      {l.description}
+                      {l.additional && <span className="pill pill-info"> {t('order.additional')}</span>}
+                    </td>
+                    <td className="num">{Number(l.quantity)}</td>
+                    <td className="num">{l.hours != null ? Number(l.hours).toFixed(2) : ''}</td>
+                    <td className="num">
+                      <Money amount={l.amount} />
+                    </td>
+                    <td>{t(`payType.${l.payType.toLowerCase()}` as 'payType.customer')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
