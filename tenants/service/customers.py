@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from tenants.audit.audited_update import update_audited
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
 from tenants.service.errors import RecordNotFound, RuleViolation
@@ -127,26 +128,15 @@ async def update_customer(
     values = _clean(changes)
     if values.get("advisor_user_id") is not None:
         await _check_advisor(tx.connection, dealer_id, values["advisor_user_id"])
-    if not values:
-        return before
-    sets = ", ".join(f"{key} = ${n}" for n, key in enumerate(values, 3))
-    row = await tx.connection.fetchrow(
-        f"update customer set {sets} where dealer_id = $1 and id = $2 returning *",
-        dealer_id,
-        customer_id,
-        *values.values(),
-    )
-    assert row is not None
-    await record(
+    return await update_audited(
+        tx,
+        "customer",
         dealer_id=dealer_id,
-        action="customer.update",
-        object_type="customer",
-        object_id=customer_id,
-        before={k: before[k] for k in values},
-        after={k: row[k] for k in values},
+        row_id=customer_id,
+        values=values,
+        before=before,
         request_id=request_id,
     )
-    return row
 
 
 SEARCH_SQL = """

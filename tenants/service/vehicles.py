@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from tenants.audit.audited_update import update_audited
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
 from tenants.service.errors import RecordNotFound, RuleViolation
@@ -160,26 +161,15 @@ async def update_vehicle(
         )
         if owner is None:
             raise RecordNotFound("Customer")
-    if not values:
-        return before
-    sets = ", ".join(f"{key} = ${n}" for n, key in enumerate(values, 3))
-    row = await tx.connection.fetchrow(
-        f"update vehicle set {sets} where dealer_id = $1 and id = $2 returning *",
-        dealer_id,
-        vehicle_id,
-        *values.values(),
-    )
-    assert row is not None
-    await record(
+    return await update_audited(
+        tx,
+        "vehicle",
         dealer_id=dealer_id,
-        action="vehicle.update",
-        object_type="vehicle",
-        object_id=vehicle_id,
-        before={k: before[k] for k in values},
-        after={k: row[k] for k in values},
+        row_id=vehicle_id,
+        values=values,
+        before=before,
         request_id=request_id,
     )
-    return row
 
 
 async def search_vehicles(
