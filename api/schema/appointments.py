@@ -18,6 +18,7 @@ from api.schema.context import Info
 from api.schema.customers import Customer, Vehicle
 from api.schema.errors import BadUserInput, Forbidden
 from api.schema.front_desk_loaders import front_desk_loaders
+from api.schema.loaders import load_one
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import global_id, parse_global_id
 from policies.catalog import DUTY_ACTION, duty_object
@@ -102,10 +103,9 @@ class AppointmentItem(relay.Node):
 
     @strawberry.field
     async def operation(self, info: Info) -> LabourOperation | None:
-        if self.operation_id is None:
-            return None
-        row = await info.context.loaders.labour_operation.load(self.operation_id)
-        return LabourOperation.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.labour_operation, LabourOperation.from_row, self.operation_id
+        )
 
 
 @strawberry.type(description="A workshop bay (工位).")
@@ -129,8 +129,7 @@ class TechnicianShift:
 
     @strawberry.field
     async def technician(self, info: Info) -> StaffUser | None:
-        row = await info.context.loaders.user.load(self.user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(info.context.loaders.user, StaffUser.from_row, self.user_id)
 
     @classmethod
     def from_row(cls, row: Any) -> TechnicianShift:
@@ -169,8 +168,7 @@ class PartReservation:
 
     @strawberry.field
     async def part(self, info: Info) -> Part | None:
-        row = await info.context.loaders.part.load(self.part_id)
-        return Part.from_row(row) if row else None
+        return await load_one(info.context.loaders.part, Part.from_row, self.part_id)
 
 
 @strawberry.type
@@ -232,22 +230,17 @@ class Appointment(relay.Node):
     async def customer(self, info: Info) -> Customer | None:
         if not info.context.allowed("customer", "read"):
             return None
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_row(row) if row else None
+        return await load_one(info.context.loaders.customer, Customer.from_row, self.customer_id)
 
     @strawberry.field(description="Null without vehicle:read.")
     async def vehicle(self, info: Info) -> Vehicle | None:
         if not info.context.allowed("vehicle", "read"):
             return None
-        row = await info.context.loaders.vehicle.load(self.vehicle_id)
-        return Vehicle.from_row(row) if row else None
+        return await load_one(info.context.loaders.vehicle, Vehicle.from_row, self.vehicle_id)
 
     @strawberry.field
     async def advisor(self, info: Info) -> StaffUser | None:
-        if self.advisor_user_id is None:
-            return None
-        row = await info.context.loaders.user.load(self.advisor_user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(info.context.loaders.user, StaffUser.from_row, self.advisor_user_id)
 
     @strawberry.field(description="The bay the workshop pre-assigned.")
     async def bay(self, info: Info) -> Bay | None:
@@ -258,10 +251,9 @@ class Appointment(relay.Node):
 
     @strawberry.field(description="The technician the workshop pre-assigned.")
     async def technician(self, info: Info) -> StaffUser | None:
-        if self.technician_user_id is None:
-            return None
-        row = await info.context.loaders.user.load(self.technician_user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.user, StaffUser.from_row, self.technician_user_id
+        )
 
     @strawberry.field
     async def items(self, info: Info) -> list[AppointmentItem]:
@@ -331,8 +323,9 @@ class PrePickLine:
     async def appointment(self, info: Info) -> Appointment | None:
         if not info.context.allowed("appointment", "read"):
             return None
-        row = await info.context.loaders.appointment.load(self.appointment_id)
-        return Appointment.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.appointment, Appointment.from_row, self.appointment_id
+        )
 
 
 @strawberry.type(description="A part short for a booking that waits for it.")

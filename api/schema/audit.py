@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.schema.context import Info
+from api.schema.loaders import load_one
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import connection, decode_cursor, page_size
 
@@ -55,10 +56,7 @@ class AuditEntry(relay.Node):
 
     @strawberry.field
     async def actor(self, info: Info) -> StaffUser | None:
-        if self.actor_user_id is None:
-            return None
-        row = await info.context.loaders.user.load(self.actor_user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(info.context.loaders.user, StaffUser.from_row, self.actor_user_id)
 
     @strawberry.field(description="Who acted, for display: a person's name or the API key.")
     async def actor_name(self, info: Info) -> str:

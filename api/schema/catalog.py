@@ -14,6 +14,7 @@ from strawberry import relay
 from api.schema.context import Info
 from api.schema.errors import Forbidden
 from api.schema.front_desk_loaders import front_desk_loaders
+from api.schema.loaders import load_one
 from api.schema.relay_conventions import connection, decode_cursor, page_size
 
 CATALOG_READERS: tuple[tuple[str, str], ...] = (
@@ -123,8 +124,7 @@ class OperationPart:
 
     @strawberry.field
     async def part(self, info: Info) -> Part | None:
-        row = await info.context.loaders.part.load(self.part_id)
-        return Part.from_row(row) if row else None
+        return await load_one(info.context.loaders.part, Part.from_row, self.part_id)
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from strawberry import relay
 
 from api.schema.context import Info
 from api.schema.front_desk_loaders import front_desk_loaders
+from api.schema.loaders import load_one
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import connection, decode_cursor, page_size, parse_global_id
 from tenants.service import customers as customer_service
@@ -117,10 +118,7 @@ class Customer(relay.Node):
 
     @strawberry.field(description="The advisor who owns this customer (一对一).")
     async def advisor(self, info: Info) -> StaffUser | None:
-        if self.advisor_user_id is None:
-            return None
-        row = await info.context.loaders.user.load(self.advisor_user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(info.context.loaders.user, StaffUser.from_row, self.advisor_user_id)
 
 
 @strawberry.type
@@ -170,8 +168,7 @@ class Vehicle(relay.Node):
     async def customer(self, info: Info) -> Customer | None:
         if not info.context.allowed("customer", "read"):
             return None
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_row(row) if row else None
+        return await load_one(info.context.loaders.customer, Customer.from_row, self.customer_id)
 
     @strawberry.field(description="The latest odometer reading in km.")
     async def mileage(self, info: Info) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .context import Context
 
 Row: TypeAlias = asyncpg.Record
+T = TypeVar("T")
 
 
 def _by_id(rows: Sequence[Row], keys: Sequence[int]) -> list[Row | None]:
@@ -94,3 +95,13 @@ class Loaders:
 
         loader_fn: Callable[[list[int]], Awaitable[list[Row | None]]] = load
         return DataLoader(load_fn=loader_fn)
+
+
+async def load_one(
+    loader: DataLoader[int, Row | None], make: Callable[[Row], T], key: int | None
+) -> T | None:
+    """The node for an optional reference, through its loader; None when absent or hidden."""
+    if key is None:
+        return None
+    row = await loader.load(key)
+    return make(row) if row is not None else None

@@ -11,6 +11,7 @@ from strawberry import relay
 
 from api.schema.context import Info
 from api.schema.errors import BadUserInput
+from api.schema.loaders import load_one
 from api.schema.relay_conventions import connection, decode_cursor, page_size
 from api.schema.roles import RoleType, role_exists, role_type
 from tenants.audit.recorder import record
@@ -69,8 +70,9 @@ class Region(relay.Node):
 
     @strawberry.field
     async def manufacturer(self, info: Info) -> Manufacturer | None:
-        row = await info.context.loaders.manufacturer.load(self.manufacturer_id)
-        return Manufacturer.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.manufacturer, Manufacturer.from_row, self.manufacturer_id
+        )
 
     @strawberry.field(description="Dealers of this region that the viewer may access.")
     async def dealers(self, info: Info) -> list[Dealer]:
@@ -233,13 +235,11 @@ class Membership(relay.Node):
 
     @strawberry.field
     async def user(self, info: Info) -> StaffUser | None:
-        row = await info.context.loaders.user.load(self.user_id)
-        return StaffUser.from_row(row) if row else None
+        return await load_one(info.context.loaders.user, StaffUser.from_row, self.user_id)
 
     @strawberry.field
     async def dealer(self, info: Info) -> Dealer | None:
-        row = await info.context.loaders.dealer.load(self.dealer_id)
-        return Dealer.from_row(row) if row else None
+        return await load_one(info.context.loaders.dealer, Dealer.from_row, self.dealer_id)
 
     @strawberry.field
     def roles(self) -> list[RoleType]:

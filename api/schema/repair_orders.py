@@ -17,6 +17,7 @@ from api.schema.appointments import Appointment
 from api.schema.catalog import LabourOperation, Part
 from api.schema.context import Info
 from api.schema.customers import Customer, Vehicle
+from api.schema.loaders import load_one
 from api.schema.network import StaffUser
 from api.schema.relay_conventions import decode_cursor, encode_cursor, page_size
 from api.schema.repair_order_loaders import order_loaders
@@ -223,17 +224,13 @@ class RepairOrderLine(relay.Node):
 
     @strawberry.field
     async def operation(self, info: Info) -> LabourOperation | None:
-        if self.operation_id is None:
-            return None
-        row = await info.context.loaders.labour_operation.load(self.operation_id)
-        return LabourOperation.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.labour_operation, LabourOperation.from_row, self.operation_id
+        )
 
     @strawberry.field
     async def part(self, info: Info) -> Part | None:
-        if self.part_id is None:
-            return None
-        row = await info.context.loaders.part.load(self.part_id)
-        return Part.from_row(row) if row else None
+        return await load_one(info.context.loaders.part, Part.from_row, self.part_id)
 
     @strawberry.field(description="The technician who reported this additional fault.")
     async def reported_by(self, info: Info) -> StaffUser | None:
@@ -567,22 +564,21 @@ class RepairOrder(relay.Node):
     async def customer(self, info: Info) -> Customer | None:
         if not info.context.allowed("customer", "read"):
             return None
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_row(row) if row else None
+        return await load_one(info.context.loaders.customer, Customer.from_row, self.customer_id)
 
     @strawberry.field
     async def vehicle(self, info: Info) -> Vehicle | None:
         if not info.context.allowed("vehicle", "read"):
             return None
-        row = await info.context.loaders.vehicle.load(self.vehicle_id)
-        return Vehicle.from_row(row) if row else None
+        return await load_one(info.context.loaders.vehicle, Vehicle.from_row, self.vehicle_id)
 
     @strawberry.field(description="The appointment it was opened from, if any.")
     async def appointment(self, info: Info) -> Appointment | None:
         if self.appointment_id is None or not info.context.allowed("appointment", "read"):
             return None
-        row = await info.context.loaders.appointment.load(self.appointment_id)
-        return Appointment.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.appointment, Appointment.from_row, self.appointment_id
+        )
 
     @strawberry.field(description="The receiving advisor.")
     async def advisor(self, info: Info) -> StaffUser | None:
