@@ -13,6 +13,7 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { KindTotalsRows } from './KindTotals';
 import type { Order, SectionProps } from './RepairOrderPage';
 
 const METHODS: PaymentMethod[] = ['CASH', 'CARD', 'WECHAT', 'ALIPAY', 'TRANSFER', 'INSURER', 'NONE'];
@@ -51,24 +52,7 @@ export function SettlementPanel({ order, reload }: SectionProps) {
         <>
           <table className="table totals-table">
             <tbody>
-              <tr>
-                <th scope="row">{t('order.labour')}</th>
-                <td className="num">
-                  <Money amount={settlement.labourTotal} />
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">{t('order.parts')}</th>
-                <td className="num">
-                  <Money amount={settlement.partsTotal} />
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">{t('order.materials')}</th>
-                <td className="num">
-                  <Money amount={settlement.materialsTotal} />
-                </td>
-              </tr>
+              <KindTotalsRows labour={settlement.labourTotal} parts={settlement.partsTotal} materials={settlement.materialsTotal} />
               {settlement.byPayType.map((p) => (
                 <tr key={p.payType}>
                   <td className="muted">{t(`payType.${p.payType.toLowerCase()}` as 'payType.customer')}</td>

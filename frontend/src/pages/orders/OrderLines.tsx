@@ -20,6 +20,7 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { KindTotalsRows } from './KindTotals';
 import type { Order, SectionProps } from './RepairOrderPage';
 
 export const PAY_TYPES: PayType[] = ['CUSTOMER', 'WARRANTY', 'INSURANCE', 'INTERNAL'];
@@ -426,24 +427,7 @@ export function TotalsPanel({ order }: { order: Order }) {
       <div className="split">
         <table className="table totals-table">
           <tbody>
-            <tr>
-              <th scope="row">{t('order.labour')}</th>
-              <td className="num">
-                <Money amount={totals.labour} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{t('order.parts')}</th>
-              <td className="num">
-                <Money amount={totals.parts} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{t('order.materials')}</th>
-              <td className="num">
-                <Money amount={totals.materials} />
-              </td>
-            </tr>
+            <KindTotalsRows labour={totals.labour} parts={totals.parts} materials={totals.materials} />
           </tbody>
           <tfoot>
             <tr>
