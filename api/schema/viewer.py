@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
@@ -19,6 +21,9 @@ from api.schema.policies import (
     permission_grants,
     role_grants,
 )
+from policies.store import PolicyStore, Subject
+
+G = TypeVar("G")
 
 
 @strawberry.enum
@@ -79,31 +84,29 @@ class Viewer:
 
     @strawberry.field
     def roles(self, info: Info) -> list[RoleGrantType]:
-        principal = info.context.principal
-        if principal.dealer_id is None:
-            return []
-        return role_grants(info.context.policies, principal.subject, principal.dealer_id)
+        return _at_current_dealer(info, role_grants)
 
     @strawberry.field
     def permissions(self, info: Info) -> list[PermissionGrantType]:
-        principal = info.context.principal
-        if principal.dealer_id is None:
-            return []
-        return permission_grants(info.context.policies, principal.subject, principal.dealer_id)
+        return _at_current_dealer(info, permission_grants)
 
     @strawberry.field
     def duties(self, info: Info) -> list[DutyGrantType]:
-        principal = info.context.principal
-        if principal.dealer_id is None:
-            return []
-        return duty_grants(info.context.policies, principal.subject, principal.dealer_id)
+        return _at_current_dealer(info, duty_grants)
 
     @strawberry.field
     def authority_limits(self, info: Info) -> list[LimitGrantType]:
-        principal = info.context.principal
-        if principal.dealer_id is None:
-            return []
-        return limit_grants(info.context.policies, principal.subject, principal.dealer_id)
+        return _at_current_dealer(info, limit_grants)
+
+
+def _at_current_dealer(
+    info: Info, grants: Callable[[PolicyStore, Subject, int], list[G]]
+) -> list[G]:
+    """The viewer's grants of one kind at the current dealer; none before one is chosen."""
+    principal = info.context.principal
+    if principal.dealer_id is None:
+        return []
+    return grants(info.context.policies, principal.subject, principal.dealer_id)
 
 
 @strawberry.type
