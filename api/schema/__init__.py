@@ -30,6 +30,7 @@ from api.schema.network import (
     Region,
     StaffUser,
 )
+from api.schema.parts import PartsMutation, PartsQuery
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
 from api.schema.repair_order_mutations import RepairOrdersMutation
 from api.schema.repair_orders import (
@@ -67,6 +68,7 @@ Query = merge_types(
         ApprovalLinkQuery,
         WorkshopQuery,
         MeasuresQuery,
+        PartsQuery,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +82,7 @@ Mutation = merge_types(
         RepairOrdersMutation,
         ApprovalLinkMutation,
         WorkshopMutation,
+        PartsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))

@@ -20,7 +20,7 @@ from api.schema.errors import ApiError
 from graphql import GraphQLError
 from policies.errors import PolicyDenied, PolicyInputError, SegregationOfDutiesError
 from tenants.access.errors import AccessError, SignInThrottled
-from tenants.service.errors import ServiceError
+from tenants.errors import ServiceError
 
 log = logging.getLogger("dealernet.graphql")
 

@@ -3,40 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from tenants.errors import RecordNotFound, RuleViolation, ServiceError
 
-
-class ServiceError(Exception):
-    """A refusal the caller can act on; ``extensions`` become the GraphQL extensions."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.extra = extensions
-
-    @property
-    def extensions(self) -> dict[str, Any]:
-        return {"code": self.code, **self.extra}
-
-
-class RuleViolation(ServiceError):
-    """Bad input or an illegal move, naming the input ``field`` and the ``rule`` broken."""
-
-    def __init__(self, field: str, rule: str, message: str, **extensions: Any) -> None:
-        super().__init__(message, field=field, rule=rule, **extensions)
-        self.field = field
-        self.rule = rule
-
-
-class RecordNotFound(ServiceError):
-    """The record does not exist, or belongs to another dealer (RLS hides both alike)."""
-
-    code = "NOT_FOUND"
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} not found")
+__all__ = ["CapacityFull", "PartsMissing", "RecordNotFound", "RuleViolation", "ServiceError"]
 
 
 class CapacityFull(ServiceError):

@@ -1,4 +1,6 @@
 // English messages. The shape of this object is the type every other language must fill.
+import { partsEn } from './parts';
+
 const en = {
   app: {
     name: 'Dealernet',
@@ -652,6 +654,7 @@ const en = {
     empty: 'No change has been recorded yet.',
     timesIn: 'Times in {{zone}}',
   },
+  parts: partsEn,
 };
 
 export default en;

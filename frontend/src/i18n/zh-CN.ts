@@ -1,6 +1,7 @@
 // 简体中文. Terms follow the after-sales departments' own documents (see shared/domain.md).
 import type { Messages } from './types';
 import type en from './en';
+import { partsZhCN } from './parts';
 
 const zhCN: Messages<typeof en> = {
   app: {
@@ -655,6 +656,7 @@ const zhCN: Messages<typeof en> = {
     empty: '尚无变更记录。',
     timesIn: '时间为 {{zone}} 时区',
   },
+  parts: partsZhCN,
 };
 
 export default zhCN;
