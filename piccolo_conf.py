@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "policies.piccolo_app",
         "tenants.parts.piccolo_app",
         "tenants.service.piccolo_app",
+        "tenants.warranty.piccolo_app",
     ]
 )

@@ -24,6 +24,11 @@ REFERENCE_TABLES: frozenset[str] = frozenset(
         "part",
         "labour_operation",
         "operation_part",
+        # The manufacturer's warranty terms, recalls and campaigns with their VINs.
+        "warranty_policy",
+        "warranty_part_group_term",
+        "campaign",
+        "campaign_vehicle",
     }
 )
 """Network tables shared by all dealers; Citus reference tables."""

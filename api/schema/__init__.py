@@ -41,6 +41,7 @@ from api.schema.repair_orders import (
 )
 from api.schema.request_limits import limit_extensions
 from api.schema.viewer import ViewerQuery
+from api.schema.warranty import WarrantyMutation, WarrantyQuery
 from api.schema.workshop import WorkshopMutation, WorkshopQuery, WorkshopSubscription
 from graphql import GraphQLError
 
@@ -69,6 +70,7 @@ Query = merge_types(
         WorkshopQuery,
         MeasuresQuery,
         PartsQuery,
+        WarrantyQuery,
     ),
 )
 Mutation = merge_types(
@@ -83,6 +85,7 @@ Mutation = merge_types(
         ApprovalLinkMutation,
         WorkshopMutation,
         PartsMutation,
+        WarrantyMutation,
     ),
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))

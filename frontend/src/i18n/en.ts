@@ -1,5 +1,6 @@
 // English messages. The shape of this object is the type every other language must fill.
 import { partsEn } from './parts';
+import { warrantyEn } from './warranty';
 
 const en = {
   app: {
@@ -655,6 +656,7 @@ const en = {
     timesIn: 'Times in {{zone}}',
   },
   parts: partsEn,
+  warranty: warrantyEn,
 };
 
 export default en;

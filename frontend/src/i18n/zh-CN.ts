@@ -2,6 +2,7 @@
 import type { Messages } from './types';
 import type en from './en';
 import { partsZhCN } from './parts';
+import { warrantyZhCN } from './warranty';
 
 const zhCN: Messages<typeof en> = {
   app: {
@@ -657,6 +658,7 @@ const zhCN: Messages<typeof en> = {
     timesIn: '时间为 {{zone}} 时区',
   },
   parts: partsZhCN,
+  warranty: warrantyZhCN,
 };
 
 export default zhCN;
