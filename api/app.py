@@ -30,10 +30,13 @@ from api.schema.context import Context
 from api.schema.error_codes import RETRY_AFTER_SECONDS, UNAVAILABLE
 from api.settings import Settings
 from api.settings import load as load_settings
+from api.warranty_callback import warranty_callback
+from api.warranty_files import ROUTES as WARRANTY_FILE_ROUTES
 from policies.store import PolicyStore
 from tenants.access.throttle import SignInThrottle
 from tenants.database import close_pool, engine, start_pool
 from tenants.service import board_events
+from tenants.warranty.delivery_queue import close_client as close_delivery_queue
 
 log = logging.getLogger("dealernet")
 
@@ -53,6 +56,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         await store.stop()
         await board_events.close_clients()
+        await close_delivery_queue()
         await redis.aclose()
         if owns_pool:
             await close_pool()
@@ -194,7 +198,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     graphql = GraphQLController
     return Litestar(
-        route_handlers=[graphql, health, *_frontend_routes(settings.frontend_dist)],
+        route_handlers=[
+            graphql,
+            health,
+            warranty_callback,
+            *WARRANTY_FILE_ROUTES,
+            *_frontend_routes(settings.frontend_dist),
+        ],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         request_max_body_size=settings.max_body_bytes,

@@ -75,6 +75,21 @@ def cmd_seed(args: argparse.Namespace) -> int:
         "[green]seeded[/green] service demo data: catalogs, stock, bays, shifts, customers,"
         f" appointments ({service.added} rows added, {service.changed} changed)"
     )
+    from tenants.parts import demo as parts_demo
+
+    parts = asyncio.run(parts_demo.seed())
+    out.print(
+        "[green]seeded[/green] parts demo data: catalog, stock, two years of ledger history,"
+        f" open orders and requests ({parts.written.added} rows added,"
+        f" {parts.written.changed} changed, {parts.seconds:.1f} s)"
+    )
+    from tenants.warranty import terms_demo
+
+    terms = asyncio.run(terms_demo.seed())
+    out.print(
+        "[green]seeded[/green] warranty terms demo: policy, part groups, a recall and a"
+        f" campaign, sale dates ({terms.added} rows added, {terms.changed} changed)"
+    )
     out.print(
         f"demo password: [bold]{demo.DEMO_PASSWORD}[/bold]   e.g. advisor.sh01, manager.sh01,"
         f" rm.east, warranty.hx  (`dealernet users` lists all)"

@@ -1,7 +1,9 @@
 """``python -m bench``: every benchmark, figures printed as Markdown.
 
 ``--write docs/performance.md`` also replaces the figures between the markers there;
-``--profile`` profiles the GraphQL board in-process (cProfile) instead.
+``--profile`` profiles the GraphQL board in-process (cProfile) instead; ``--only`` runs
+one benchmark; ``--full`` runs the reorder benchmark at its full size (a region of 50
+dealers instead of 5).
 """
 
 from __future__ import annotations
@@ -16,16 +18,46 @@ from bench import board
 
 START = "<!-- bench:board:start -->"
 END = "<!-- bench:board:end -->"
+REORDER_DEALERS, REORDER_DEALERS_FULL = 5, 50
 
 
-def write(path: Path, figures: str) -> None:
+def write(path: Path, figures: str, start: str = START, end: str = END) -> None:
     text = path.read_text()
-    block = f"{START}\n{figures}\n{END}"
-    if START in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    block = f"{start}\n{figures}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
         text += f"\n{block}\n"
     path.write_text(text)
+
+
+def run_reorder(args: argparse.Namespace) -> int:
+    from bench import reorder
+
+    dealers = args.reorder_dealers or (REORDER_DEALERS_FULL if args.full else REORDER_DEALERS)
+    result = asyncio.run(reorder.run(dealers=dealers, parts=args.reorder_parts))
+    figures = reorder.report(result)
+    print(figures)
+    if args.write:
+        marker = "full" if dealers >= REORDER_DEALERS_FULL else "default"
+        write(
+            args.write,
+            figures,
+            f"<!-- bench:reorder-{marker}:start -->",
+            f"<!-- bench:reorder-{marker}:end -->",
+        )
+    return 0 if result.consistent else 1
+
+
+def run_claims(args: argparse.Namespace) -> int:
+    from bench import claims
+
+    result = asyncio.run(claims.run(claims=args.claims, concurrency=args.concurrency))
+    figures = claims.report(result)
+    print(figures)
+    if args.write:
+        write(args.write, figures, "<!-- bench:claims:start -->", "<!-- bench:claims:end -->")
+    return 0 if result.consistent else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,18 +66,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--write", type=Path, help="update the figures in this Markdown file")
     parser.add_argument("--profile", action="store_true", help="profile the GraphQL board")
+    parser.add_argument("--only", choices=("board", "reorder", "claims"), help="run one benchmark")
+    parser.add_argument("--claims", type=int, default=400, help="claims: claims to deliver")
+    parser.add_argument(
+        "--full", action="store_true", help="reorder: a region of 50 dealers (default 5)"
+    )
+    parser.add_argument("--reorder-dealers", type=int, help="reorder: dealers in the region")
+    parser.add_argument("--reorder-parts", type=int, default=20_000, help="reorder: parts")
     args = parser.parse_args(argv)
     if args.profile:
         from bench import profile
 
         print(asyncio.run(profile.run(requests=args.requests)))
         return 0
-    result = asyncio.run(board.run(requests=args.requests, concurrency=args.concurrency))
-    figures = board.report(result)
-    print(figures)
-    if args.write:
-        write(args.write, figures)
-    return 0 if result.same_json else 1
+    status = 0
+    if args.only in (None, "board"):
+        result = asyncio.run(board.run(requests=args.requests, concurrency=args.concurrency))
+        figures = board.report(result)
+        print(figures)
+        if args.write:
+            write(args.write, figures)
+        status |= 0 if result.same_json else 1
+    if args.only in (None, "reorder"):
+        status |= run_reorder(args)
+    if args.only in (None, "claims"):
+        status |= run_claims(args)
+    return status
 
 
 if __name__ == "__main__":

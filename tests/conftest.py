@@ -197,7 +197,8 @@ async def live_server(owner: asyncpg.Connection) -> AsyncIterator[LiveServer]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as http:
-            for _ in range(200):
+            # Up to 90 s: a loaded two-core machine can take 20 s to import and start.
+            for _ in range(1800):
                 if process.poll() is not None:
                     raise RuntimeError(
                         f"server exited: {process.stderr.read() if process.stderr else ''}"

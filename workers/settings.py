@@ -4,26 +4,42 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from arq import cron
+from arq import cron, func
 
 from tenants.database import close_pool, start_pool
+from workers import warranty_delivery
 from workers.housekeeping import purge_sessions
-from workers.redis import redis_settings
+from workers.parts_reorder import RUN_TIMEOUT_SECONDS, reorder_run, reorder_schedule
+from workers.redis import QUEUE_NAME, redis_settings
+from workers.warranty_old_parts import scrap_old_parts_after_retention
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     await start_pool(min_size=1, max_size=5)
+    await warranty_delivery.startup(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await warranty_delivery.shutdown(ctx)
     await close_pool()
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [purge_sessions]
-    cron_jobs: ClassVar[list[Any]] = [cron(purge_sessions, minute={17}, run_at_startup=False)]
+    functions: ClassVar[list[Any]] = [
+        purge_sessions,
+        scrap_old_parts_after_retention,
+        *warranty_delivery.FUNCTIONS,
+        func(reorder_run, timeout=RUN_TIMEOUT_SECONDS),
+        reorder_schedule,
+    ]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(purge_sessions, minute={17}, run_at_startup=False),
+        cron(scrap_old_parts_after_retention, minute={43}, run_at_startup=False),
+        *warranty_delivery.CRON_JOBS,
+        cron(reorder_schedule, minute=set(range(2, 60, 5)), run_at_startup=True),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = redis_settings()
-    queue_name = "dealernet:queue"
+    queue_name = QUEUE_NAME
     health_check_key = "dealernet:worker:health"

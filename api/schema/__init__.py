@@ -31,6 +31,8 @@ from api.schema.network import (
     StaffUser,
 )
 from api.schema.parts import PartsMutation, PartsQuery
+from api.schema.parts.issuing_types import PartsRequest
+from api.schema.parts.stock_types import StockItem, StockMovement
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
 from api.schema.repair_order_mutations import RepairOrdersMutation
 from api.schema.repair_orders import (
@@ -119,6 +121,9 @@ schema = DealernetSchema(
         RepairOrder,
         RepairOrderLine,
         QuotationRevision,
+        StockItem,
+        StockMovement,
+        PartsRequest,
     ],
     extensions=[
         ErrorCodes,

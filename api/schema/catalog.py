@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -16,6 +16,9 @@ from api.schema.errors import Forbidden
 from api.schema.front_desk_loaders import front_desk_loaders
 from api.schema.loaders import load_one
 from api.schema.relay_conventions import connection, decode_cursor, page_size
+
+if TYPE_CHECKING:
+    from api.schema.parts.stock_types import StockItem
 
 CATALOG_READERS: tuple[tuple[str, str], ...] = (
     ("appointment", "read"),
@@ -74,6 +77,7 @@ class Part(relay.Node):
     pack_size: int
     list_price: Decimal
     part_group: str
+    superseded_by_id: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, row: Any) -> Part:
@@ -86,6 +90,7 @@ class Part(relay.Node):
             pack_size=row["pack_size"],
             list_price=row["list_price"],
             part_group=row["part_group"],
+            superseded_by_id=row.get("superseded_by"),
         )
 
     @classmethod
@@ -115,6 +120,50 @@ class Part(relay.Node):
             min_qty=r["min_qty"],
             max_qty=r["max_qty"],
         )
+
+    @strawberry.field(description="The number that replaced this one, if it was superseded.")
+    async def superseded_by(self, info: Info) -> Part | None:
+        return await load_one(info.context.loaders.part, Part.from_row, self.superseded_by_id)
+
+    @strawberry.field(description="The old numbers this one replaced.")
+    async def supersedes(self, info: Info) -> list[Part]:
+        from api.schema.parts.stock_loaders import stock_loaders
+
+        rows = await stock_loaders(info).supersedes.load(self.id)
+        return [Part.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The number to use today: the end of the supersession chain (A -> B -> C"
+        " gives C); null when this part is current."
+    )
+    async def current_successor(self, info: Info) -> Part | None:
+        from api.schema.parts.stock_loaders import stock_loaders
+
+        successor = await stock_loaders(info).successor.load(self.id)
+        return await load_one(info.context.loaders.part, Part.from_row, successor)
+
+    @strawberry.field(description="Whether the current dealer stocks this part.")
+    async def stocked_here(self, info: Info) -> bool:
+        from api.schema.parts.stock_loaders import stock_loaders
+
+        if not catalog_readable(info):
+            return False
+        return await stock_loaders(info).item_by_part.load(self.id) is not None
+
+    @strawberry.field(
+        description="The current dealer's stock item of this part; null when not stocked here"
+        " (or without parts_stock:read)."
+    )
+    async def stock_item(
+        self, info: Info
+    ) -> Annotated[StockItem, strawberry.lazy("api.schema.parts.stock_types")] | None:
+        from api.schema.parts.stock_loaders import stock_loaders
+        from api.schema.parts.stock_types import StockItem
+
+        if not info.context.allowed("parts_stock", "read"):
+            return None
+        row = await stock_loaders(info).item_by_part.load(self.id)
+        return StockItem.from_row(row) if row else None
 
 
 @strawberry.type(description="A part an operation normally needs, and how many.")

@@ -75,9 +75,13 @@ class Context(BaseContext, kw_only=True):
             yield tx
 
     @asynccontextmanager
-    async def write(self, obj: str, action: str) -> AsyncIterator[ActiveTransaction]:
-        """The one transaction of a mutation, after the permission check."""
-        dealer = self.require(obj, action)
+    async def write(
+        self, obj: str, action: str, dealer_id: int | None = None
+    ) -> AsyncIterator[ActiveTransaction]:
+        """The one transaction of a mutation, after the permission check; at the current
+        dealer, or at ``dealer_id`` for staff who act across dealers (the manufacturer's
+        reviewers decide claims of every dealer they oversee)."""
+        dealer = self.require(obj, action, dealer_id)
         async with tenant_transaction(self.scope((dealer,))) as tx:
             yield tx
 

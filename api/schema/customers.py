@@ -22,6 +22,9 @@ from tenants.service.plates import display_plate, is_new_energy
 
 if TYPE_CHECKING:
     from api.schema.appointments import Appointment
+    from api.schema.warranty.claims_types import WarrantyCampaign, WarrantyWarning
+
+_WARRANTY_TYPES = "api.schema.warranty.claims_types"
 
 
 def _keys(node_ids: Iterable[str]) -> list[int]:
@@ -190,6 +193,24 @@ class Vehicle(relay.Node):
             return []
         rows = await front_desk_loaders(info).appointments_by_vehicle.load(self.id)
         return [Appointment.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="三包预警: repeated repairs of one fault, many days in the workshop."
+    )
+    async def warranty_warnings(
+        self, info: Info
+    ) -> list[Annotated[WarrantyWarning, strawberry.lazy(_WARRANTY_TYPES)]]:
+        from api.schema.warranty.claims_fields import vehicle_warnings
+
+        return await vehicle_warnings(info, self.id)
+
+    @strawberry.field(description="Recalls (召回) and service campaigns open for this VIN.")
+    async def open_warranty_campaigns(
+        self, info: Info
+    ) -> list[Annotated[WarrantyCampaign, strawberry.lazy(_WARRANTY_TYPES)]]:
+        from api.schema.warranty.claims_fields import vehicle_campaigns
+
+        return await vehicle_campaigns(info, self.id)
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -22,6 +22,16 @@ from api.schema.network import StaffUser
 from api.schema.relay_conventions import decode_cursor, encode_cursor, page_size
 from api.schema.repair_order_loaders import order_loaders
 from tenants.service.orders.pricing import PAY_TYPES, Totals, cents
+
+if TYPE_CHECKING:
+    from api.schema.parts.issuing_types import PartsRequest
+    from api.schema.warranty.claims_types import (
+        WarrantyClaim,
+        WarrantyEligibility,
+        WarrantyLineAssessment,
+    )
+
+_WARRANTY_TYPES = "api.schema.warranty.claims_types"
 
 
 def _keys(node_ids: Iterable[str]) -> list[int]:
@@ -239,6 +249,44 @@ class RepairOrderLine(relay.Node):
     @strawberry.field
     async def technician(self, info: Info) -> StaffUser | None:
         return await _user(info, self.technician_id)
+
+    @strawberry.field(
+        description="Parts requests (领料单) of a part line; empty without parts_issue:read."
+    )
+    async def parts_requests(
+        self, info: Info
+    ) -> list[Annotated[PartsRequest, strawberry.lazy("api.schema.parts.issuing_types")]]:
+        from api.schema.parts.issuing_types import PartsRequest
+        from api.schema.parts.stock_loaders import stock_loaders
+
+        if self.kind is not LineKind.PART or not info.context.allowed("parts_issue", "read"):
+            return []
+        rows = await stock_loaders(info).requests_by_line.load(self.id)
+        return [PartsRequest.from_row(r) for r in rows]
+
+    @strawberry.field(description="A warranty line: covered or not, and why (else null).")
+    async def warranty_eligibility(
+        self, info: Info
+    ) -> Annotated[WarrantyEligibility, strawberry.lazy(_WARRANTY_TYPES)] | None:
+        from api.schema.warranty.claims_fields import line_eligibility
+
+        return await line_eligibility(info, self.id, self.pay_type.value)
+
+    @strawberry.field(description="The claims specialist's judgement of a warranty line.")
+    async def warranty_assessment(
+        self, info: Info
+    ) -> Annotated[WarrantyLineAssessment, strawberry.lazy(_WARRANTY_TYPES)] | None:
+        from api.schema.warranty.claims_fields import line_assessment
+
+        return await line_assessment(info, self.id, self.pay_type.value)
+
+    @strawberry.field(description="The live claim holding this line (needs warranty_claim:read).")
+    async def warranty_claim(
+        self, info: Info
+    ) -> Annotated[WarrantyClaim, strawberry.lazy(_WARRANTY_TYPES)] | None:
+        from api.schema.warranty.claims_fields import line_claim
+
+        return await line_claim(info, self.id, self.pay_type.value)
 
 
 @strawberry.type(description="A line as the customer saw it in a quotation revision.")

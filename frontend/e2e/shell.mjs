@@ -161,12 +161,32 @@ const NAVIGATION = [
   ['workshop_board:read', 'Workshop board', '维修管理看板'],
   ['dispatch:assign', 'Dispatch', '派工'],
   ['job_clock:record', 'My jobs', '我的作业'],
+  ['parts_stock:read', 'Parts stock', '配件库存'],
+  ['purchase_order:read', 'Parts plans & orders', '订货计划与采购'],
+  ['parts_plan:read', 'Reorder suggestions', '订货建议'],
+  ['parts_transfer:read', 'Transfers', '调拨'],
+  ['parts_receipt:read', 'Receiving', '入库验收'],
+  ['parts_issue:issue', 'Issue queue', '发料'],
+  ['parts_count:read', 'Stock counts', '库存盘点'],
+  ['parts_write_off:read', 'Write-offs', '配件报损'],
+  ['kpi:read', 'Parts KPIs', '配件考核指标'],
+  ['kpi:read@region', 'Region parts KPIs', '大区配件指标'],
+  ['warranty_claim:read', 'Warranty claims', '索赔申请'],
+  ['warranty_claim:submit', 'Claim delivery', '索赔上报状态'],
+  ['warranty_review:decide', 'Claim review', '索赔审核'],
+  ['old_parts:read', 'Old parts', '旧件库'],
+  ['old_parts:ship', 'Old-part shipments', '旧件回运'],
+  ['old_parts:inspect', 'Old-part inspection', '旧件鉴定'],
+  ['settlement:read', 'Warranty settlement', '三包费用结算'],
   ['network.staff:read', 'Staff & headcount', '员工与岗位编制'],
   ['audit_log:read', 'Audit log', '审计日志'],
 ];
 
 function expectedNavigation(viewer, zh = false) {
   const held = new Set(viewer.permissions.map((p) => `${p.object}:${p.action}`));
+  // "…@region": held through a region or the manufacturer (overseers only).
+  const oversees = viewer.roles.some((g) => g.source === 'REGION' || g.source === 'MANUFACTURER');
+  if (oversees) for (const p of [...held]) held.add(`${p}@region`);
   return NAVIGATION.filter(([needs]) => !needs || held.has(needs)).map(([, en, cn]) => (zh ? cn : en));
 }
 

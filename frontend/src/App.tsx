@@ -22,6 +22,38 @@ const RepairOrders = lazy(() => import('./pages/orders/RepairOrders').then((m) =
 const PublicApproval = lazy(() => import('./pages/PublicApproval').then((m) => ({ default: m.PublicApproval })));
 const Reception = lazy(() => import('./pages/reception/Reception').then((m) => ({ default: m.Reception })));
 const WalkaroundPage = lazy(() => import('./pages/reception/WalkaroundPage').then((m) => ({ default: m.WalkaroundPage })));
+const ClaimList = lazy(() => import('./pages/warranty/ClaimList').then((m) => ({ default: m.ClaimList })));
+const ClaimNew = lazy(() => import('./pages/warranty/ClaimNew').then((m) => ({ default: m.ClaimNew })));
+const ClaimPage = lazy(() => import('./pages/warranty/ClaimPage').then((m) => ({ default: m.ClaimPage })));
+const ReviewInbox = lazy(() => import('./pages/warranty/ReviewInbox').then((m) => ({ default: m.ReviewInbox })));
+const ReviewClaim = lazy(() => import('./pages/warranty/ReviewClaim').then((m) => ({ default: m.ReviewClaim })));
+const DeliveryPanel = lazy(() => import('./pages/warranty/DeliveryPanel').then((m) => ({ default: m.DeliveryPanel })));
+const OldPartsStore = lazy(() => import('./pages/warranty/OldPartsStore').then((m) => ({ default: m.OldPartsStore })));
+const ShipmentBuilder = lazy(() => import('./pages/warranty/ShipmentBuilder').then((m) => ({ default: m.ShipmentBuilder })));
+const ShipmentPackingList = lazy(() => import('./pages/warranty/ShipmentPackingList').then((m) => ({ default: m.ShipmentPackingList })));
+const OldPartInspection = lazy(() => import('./pages/warranty/OldPartInspection').then((m) => ({ default: m.OldPartInspection })));
+const SettlementPayments = lazy(() => import('./pages/warranty/SettlementPayments').then((m) => ({ default: m.SettlementPayments })));
+const PurchaseOrders = lazy(() => import('./pages/parts/PurchaseOrders').then((m) => ({ default: m.PurchaseOrders })));
+const PurchaseOrderNew = lazy(() => import('./pages/parts/PurchaseOrderNew').then((m) => ({ default: m.PurchaseOrderNew })));
+const PurchaseOrderPage = lazy(() => import('./pages/parts/PurchaseOrderPage').then((m) => ({ default: m.PurchaseOrderPage })));
+const PurchaseOrderPrint = lazy(() => import('./pages/parts/PurchaseOrderPrint').then((m) => ({ default: m.PurchaseOrderPrint })));
+const Suppliers = lazy(() => import('./pages/parts/Suppliers').then((m) => ({ default: m.Suppliers })));
+const Receiving = lazy(() => import('./pages/parts/Receiving').then((m) => ({ default: m.Receiving })));
+const ReceivingReceipt = lazy(() => import('./pages/parts/ReceivingReceipt').then((m) => ({ default: m.ReceivingReceipt })));
+const ReceivingDamageClaims = lazy(() => import('./pages/parts/ReceivingDamageClaims').then((m) => ({ default: m.ReceivingDamageClaims })));
+const StockList = lazy(() => import('./pages/parts/StockList').then((m) => ({ default: m.StockList })));
+const StockItemPage = lazy(() => import('./pages/parts/StockItemPage').then((m) => ({ default: m.StockItemPage })));
+const IssueQueue = lazy(() => import('./pages/parts/IssueQueue').then((m) => ({ default: m.IssueQueue })));
+const IssueSlip = lazy(() => import('./pages/parts/IssueSlip').then((m) => ({ default: m.IssueSlip })));
+const CountsList = lazy(() => import('./pages/parts/CountsList').then((m) => ({ default: m.CountsList })));
+const CountSheet = lazy(() => import('./pages/parts/CountSheet').then((m) => ({ default: m.CountSheet })));
+const WriteOffsList = lazy(() => import('./pages/parts/WriteOffsList').then((m) => ({ default: m.WriteOffsList })));
+const WriteOffRequest = lazy(() => import('./pages/parts/WriteOffRequest').then((m) => ({ default: m.WriteOffRequest })));
+const WriteOffDetail = lazy(() => import('./pages/parts/WriteOffDetail').then((m) => ({ default: m.WriteOffDetail })));
+const PartsKpiDashboard = lazy(() => import('./pages/parts/PartsKpiDashboard').then((m) => ({ default: m.PartsKpiDashboard })));
+const RegionPartsKpis = lazy(() => import('./pages/parts/RegionPartsKpis').then((m) => ({ default: m.RegionPartsKpis })));
+const Reorder = lazy(() => import('./pages/parts/Reorder').then((m) => ({ default: m.Reorder })));
+const Transfers = lazy(() => import('./pages/parts/Transfers').then((m) => ({ default: m.Transfers })));
 
 const requirement = (path: string) => NAVIGATION.find((e) => e.path === path)!.requires!;
 
@@ -76,6 +108,45 @@ function Screens() {
         <Route path="board" element={guarded(requirement('/board'), <WorkshopBoard />)} />
         <Route path="dispatch" element={guarded(requirement('/dispatch'), <DispatchQueue />)} />
         <Route path="my-jobs" element={guarded(requirement('/my-jobs'), <MyJobs />)} />
+        <Route path="parts/stock" element={guarded(requirement('/parts/stock'), <StockList />)} />
+        <Route path="parts/stock/:id" element={guarded(requirement('/parts/stock'), <StockItemPage />)} />
+        <Route path="parts/purchase-orders" element={guarded(requirement('/parts/purchase-orders'), <PurchaseOrders />)} />
+        <Route path="parts/purchase-orders/new" element={guarded(requirement('/parts/purchase-orders'), <PurchaseOrderNew />)} />
+        <Route path="parts/purchase-orders/:id" element={guarded(requirement('/parts/purchase-orders'), <PurchaseOrderPage />)} />
+        <Route path="parts/purchase-orders/:id/print" element={guarded(requirement('/parts/purchase-orders'), <PurchaseOrderPrint />)} />
+        <Route path="parts/suppliers" element={guarded(requirement('/parts/purchase-orders'), <Suppliers />)} />
+        <Route path="parts/reorder" element={guarded(requirement('/parts/reorder'), <Reorder />)} />
+        <Route path="parts/transfers" element={guarded(requirement('/parts/transfers'), <Transfers />)} />
+        <Route path="parts/receiving" element={guarded(requirement('/parts/receiving'), <Receiving />)} />
+        <Route path="parts/receiving/claims" element={guarded(requirement('/parts/receiving'), <ReceivingDamageClaims />)} />
+        <Route path="parts/receiving/:id" element={guarded(requirement('/parts/receiving'), <ReceivingReceipt />)} />
+        <Route path="parts/issue" element={guarded({ object: 'parts_issue', action: 'read' }, <IssueQueue />)} />
+        <Route path="parts/issue/:id/slip" element={guarded({ object: 'parts_issue', action: 'read' }, <IssueSlip />)} />
+        <Route path="parts/counts" element={guarded(requirement('/parts/counts'), <CountsList />)} />
+        <Route path="parts/counts/:id" element={guarded(requirement('/parts/counts'), <CountSheet />)} />
+        <Route path="parts/write-offs" element={guarded(requirement('/parts/write-offs'), <WriteOffsList />)} />
+        <Route
+          path="parts/write-offs/new"
+          element={guarded({ object: 'parts_write_off', action: 'request' }, <WriteOffRequest />)}
+        />
+        <Route path="parts/write-offs/:id" element={guarded(requirement('/parts/write-offs'), <WriteOffDetail />)} />
+        <Route path="parts/kpis" element={guarded(requirement('/parts/kpis'), <PartsKpiDashboard />)} />
+        <Route path="parts/region" element={guarded(requirement('/parts/region'), <RegionPartsKpis />)} />
+        <Route path="warranty/claims" element={guarded(requirement('/warranty/claims'), <ClaimList />)} />
+        <Route path="warranty/claims/new" element={guarded({ object: 'warranty_claim', action: 'create' }, <ClaimNew />)} />
+        <Route path="warranty/claims/:id" element={guarded(requirement('/warranty/claims'), <ClaimPage />)} />
+        <Route path="warranty/deliveries" element={guarded({ object: 'warranty_claim', action: 'read' }, <DeliveryPanel />)} />
+        <Route path="warranty/review" element={guarded(requirement('/warranty/review'), <ReviewInbox />)} />
+        <Route path="warranty/review/:id" element={guarded({ object: 'warranty_review', action: 'read' }, <ReviewClaim />)} />
+        <Route path="warranty/old-parts" element={guarded(requirement('/warranty/old-parts'), <OldPartsStore />)} />
+        <Route path="warranty/shipments" element={guarded(requirement('/warranty/shipments'), <ShipmentBuilder />)} />
+        <Route path="warranty/shipments/:id" element={guarded(requirement('/warranty/shipments'), <ShipmentBuilder />)} />
+        <Route
+          path="warranty/shipments/:id/packing-list"
+          element={guarded({ object: 'old_parts', action: 'read' }, <ShipmentPackingList />)}
+        />
+        <Route path="warranty/inspection" element={guarded(requirement('/warranty/inspection'), <OldPartInspection />)} />
+        <Route path="warranty/settlement" element={guarded(requirement('/warranty/settlement'), <SettlementPayments />)} />
         <Route path="staff" element={guarded(requirement('/staff'), <Staff />)} />
         <Route path="audit-log" element={guarded(requirement('/audit-log'), <AuditLog />)} />
         <Route path="*" element={<NotFound />} />

@@ -20,10 +20,29 @@ export interface NavEntry {
     | 'nav.workshopBoard'
     | 'nav.dispatch'
     | 'nav.myJobs'
+    | 'nav.partsStock'
+    | 'nav.purchaseOrders'
+    | 'nav.reorder'
+    | 'nav.transfers'
+    | 'nav.receiving'
+    | 'nav.issueQueue'
+    | 'nav.stockCounts'
+    | 'nav.writeOffs'
+    | 'nav.partsKpis'
+    | 'nav.regionParts'
+    | 'nav.warrantyClaims'
+    | 'nav.warrantyDeliveries'
+    | 'nav.warrantyReview'
+    | 'nav.oldParts'
+    | 'nav.oldPartShipments'
+    | 'nav.oldPartInspection'
+    | 'nav.warrantySettlement'
     | 'nav.staff'
     | 'nav.auditLog';
   /** Shown only to viewers holding this permission; null: everyone signed in. */
   requires: Requirement | null;
+  /** 'region': only for those who hold it through a region or the manufacturer (oversight). */
+  scope?: 'region';
   testId: string;
 }
 
@@ -72,6 +91,109 @@ export const NAVIGATION: readonly NavEntry[] = [
     testId: 'nav-my-jobs',
   },
   {
+    path: '/parts/stock',
+    label: 'nav.partsStock',
+    requires: { object: 'parts_stock', action: 'read' },
+    testId: 'nav-parts-stock',
+  },
+  {
+    path: '/parts/purchase-orders',
+    label: 'nav.purchaseOrders',
+    requires: { object: 'purchase_order', action: 'read' },
+    testId: 'nav-purchase-orders',
+  },
+  {
+    path: '/parts/reorder',
+    label: 'nav.reorder',
+    requires: { object: 'parts_plan', action: 'read' },
+    testId: 'nav-reorder',
+  },
+  {
+    path: '/parts/transfers',
+    label: 'nav.transfers',
+    requires: { object: 'parts_transfer', action: 'read' },
+    testId: 'nav-transfers',
+  },
+  {
+    path: '/parts/receiving',
+    label: 'nav.receiving',
+    requires: { object: 'parts_receipt', action: 'read' },
+    testId: 'nav-receiving',
+  },
+  {
+    path: '/parts/issue',
+    label: 'nav.issueQueue',
+    requires: { object: 'parts_issue', action: 'issue' },
+    testId: 'nav-issue-queue',
+  },
+  {
+    path: '/parts/counts',
+    label: 'nav.stockCounts',
+    requires: { object: 'parts_count', action: 'read' },
+    testId: 'nav-stock-counts',
+  },
+  {
+    path: '/parts/write-offs',
+    label: 'nav.writeOffs',
+    requires: { object: 'parts_write_off', action: 'read' },
+    testId: 'nav-write-offs',
+  },
+  {
+    path: '/parts/kpis',
+    label: 'nav.partsKpis',
+    requires: { object: 'kpi', action: 'read' },
+    testId: 'nav-parts-kpis',
+  },
+  {
+    path: '/parts/region',
+    label: 'nav.regionParts',
+    requires: { object: 'kpi', action: 'read' },
+    scope: 'region',
+    testId: 'nav-region-parts',
+  },
+  {
+    path: '/warranty/claims',
+    label: 'nav.warrantyClaims',
+    requires: { object: 'warranty_claim', action: 'read' },
+    testId: 'nav-warranty-claims',
+  },
+  {
+    path: '/warranty/deliveries',
+    label: 'nav.warrantyDeliveries',
+    requires: { object: 'warranty_claim', action: 'submit' },
+    testId: 'nav-warranty-deliveries',
+  },
+  {
+    path: '/warranty/review',
+    label: 'nav.warrantyReview',
+    requires: { object: 'warranty_review', action: 'decide' },
+    testId: 'nav-warranty-review',
+  },
+  {
+    path: '/warranty/old-parts',
+    label: 'nav.oldParts',
+    requires: { object: 'old_parts', action: 'read' },
+    testId: 'nav-old-parts',
+  },
+  {
+    path: '/warranty/shipments',
+    label: 'nav.oldPartShipments',
+    requires: { object: 'old_parts', action: 'ship' },
+    testId: 'nav-old-part-shipments',
+  },
+  {
+    path: '/warranty/inspection',
+    label: 'nav.oldPartInspection',
+    requires: { object: 'old_parts', action: 'inspect' },
+    testId: 'nav-old-part-inspection',
+  },
+  {
+    path: '/warranty/settlement',
+    label: 'nav.warrantySettlement',
+    requires: { object: 'settlement', action: 'read' },
+    testId: 'nav-warranty-settlement',
+  },
+  {
     path: '/staff',
     label: 'nav.staff',
     requires: { object: 'network.staff', action: 'read' },
@@ -85,6 +207,19 @@ export const NAVIGATION: readonly NavEntry[] = [
   },
 ];
 
+/** The heading an entry sits under: the parts screens (paths under /parts/) form one group. */
+export function navGroup(entry: NavEntry): 'nav.partsGroup' | null {
+  return entry.path.startsWith('/parts/') ? 'nav.partsGroup' : null;
+}
+
+/** Whether the viewer works here as an overseer: through a region or the manufacturer. */
+export function oversees(viewer: Viewer): boolean {
+  return viewer.roles.some((g) => g.source === 'REGION' || g.source === 'MANUFACTURER');
+}
+
 export function visibleNavigation(viewer: Viewer): NavEntry[] {
-  return NAVIGATION.filter((e) => !e.requires || can(viewer, e.requires.object, e.requires.action));
+  return NAVIGATION.filter(
+    (e) =>
+      (!e.requires || can(viewer, e.requires.object, e.requires.action)) && (e.scope !== 'region' || oversees(viewer)),
+  );
 }

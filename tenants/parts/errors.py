@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from tenants.errors import RecordNotFound, RuleViolation, ServiceError
 
-__all__ = ["InsufficientStock", "RecordNotFound", "RuleViolation", "ServiceError"]
+__all__ = [
+    "AuthorityLimitExceeded",
+    "InsufficientStock",
+    "RecordNotFound",
+    "RuleViolation",
+    "ServiceError",
+]
 
 
 class InsufficientStock(ServiceError):
@@ -29,3 +35,25 @@ class InsufficientStock(ServiceError):
         )
         self.part_number = part_number
         self.missing = missing
+
+
+class AuthorityLimitExceeded(ServiceError):
+    """An amount above what the approver may decide alone (a role's authority limit);
+    names the limit so the approver knows who must decide instead."""
+
+    code = "FORBIDDEN"
+
+    def __init__(
+        self, permission: str, limit_key: str, amount: Decimal, limit: Decimal | None
+    ) -> None:
+        shown = "none" if limit is None else str(limit)
+        super().__init__(
+            f"{amount} is above your {limit_key} authority limit ({shown})",
+            permission=permission,
+            rule="authority_limit",
+            limitKey=limit_key,
+            limit=None if limit is None else str(limit),
+            amount=str(amount),
+        )
+        self.amount = amount
+        self.limit = limit

@@ -248,6 +248,12 @@ class StockCount(Table, tablename="stock_count"):
     approved_by = BigInt(null=True)
     approved_at = Timestamptz(null=True)
     decision_note = Text()
+    since = Timestamptz(null=True)
+    bin_prefix = Text()
+    skipped_items = Integer()
+    returned_count = Integer()
+    cancelled_by = BigInt(null=True)
+    cancelled_at = Timestamptz(null=True)
 
 
 class StockCountLine(Table, tablename="stock_count_line"):
@@ -285,6 +291,10 @@ class WriteOff(Table, tablename="write_off"):
     movement_id = BigInt(null=True)
     disposed_by = BigInt(null=True)
     disposed_at = Timestamptz(null=True)
+    warehouse_keeper_id = BigInt(null=True)
+    loss_amount = Numeric(digits=(12, 2), null=True)
+    disposal_note = Text()
+    cancelled_by = BigInt(null=True)
 
 
 class WriteOffSignature(Table, tablename="write_off_signature"):

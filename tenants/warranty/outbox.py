@@ -3,13 +3,18 @@ the claim's status change, so a submitted claim always has its message and a rol
 submission has none. Delivery (worker, connectors, retries, dead letters) reads from here.
 
 The idempotency key names the claim and its submission round, so the manufacturer can
-recognise a message it has already received however often delivery is retried."""
+recognise a message it has already received however often delivery is retried.
+
+Once the transaction commits, the worker is woken through arq (``delivery_queue``);
+if Redis is down then, the commit still stands and the worker's sweep delivers the
+message when it runs again."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from tenants.database import ActiveTransaction
+from tenants.warranty.delivery_queue import wake_after_commit
 
 MessageKind = Literal["submit", "withdraw"]
 
@@ -45,4 +50,5 @@ async def enqueue(
         idempotency_key(dealer_id, claim_id, kind, round_),
         payload,
     )
+    wake_after_commit(tx, dealer_id, message_id)
     return message_id

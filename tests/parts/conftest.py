@@ -21,7 +21,9 @@ async def parts_shop(db: asyncpg.Connection) -> PartsShop:
 
 
 @pytest.fixture
-async def api_parts_shop(app: object, client: httpx.AsyncClient, parts_shop: PartsShop) -> PartsShop:
+async def api_parts_shop(
+    app: object, client: httpx.AsyncClient, parts_shop: PartsShop
+) -> PartsShop:
     """The parts department with the app's policies reloaded, for tests through GraphQL."""
     await reload_policies(app)
     return parts_shop

@@ -125,7 +125,7 @@ async def book(
     balance and the lots), optionally back-dated for history."""
     return await owner.fetchval(
         "insert into stock_movement (dealer_id, stock_item_id, kind, quantity, unit_cost,"
-        " reason, created_at) values ($1, $2, $3, $4, $5, 'test', coalesce($6::timestamptz,"
+        " reason, created_at) values ($1, $2, $3, $4, $5, 'test', coalesce($6::text::timestamptz,"
         " now())) returning id",
         dealer_id,
         stock_item_id,
@@ -187,9 +187,10 @@ async def make_parts_shop(owner: asyncpg.Connection) -> PartsShop:
     await book(owner, dealer, shop.items["filter"], "receipt", "10", unit_cost="50")
     await book(owner, dealer, shop.items["pad"], "receipt", "4", unit_cost="250")
     await book(owner, dealer, shop.items["oil"], "receipt", "40", unit_cost="35")
-    for key in ("filter", "pad"):
+    for n, key in enumerate(("filter", "pad"), start=1):
+        # A bin holds one part (库号-架号-层号-位号 maps one-to-one to part numbers).
         shop.peer_items[key] = await add_stock_item(
-            owner, peer, shop.parts[key], bin_location="C-01-1-01", min_qty="2", max_qty="6"
+            owner, peer, shop.parts[key], bin_location=f"C-01-1-0{n}", min_qty="2", max_qty="6"
         )
     await book(owner, peer, shop.peer_items["pad"], "receipt", "12", unit_cost="245")
 

@@ -1,6 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { visibleNavigation } from '../access';
+import { navGroup, visibleNavigation } from '../access';
 import { useLocalized } from '../localize';
 import { useSession, useViewer } from '../session';
 import { DealerSwitcher } from './DealerSwitcher';
@@ -39,13 +39,18 @@ export function Layout() {
       <div className="body">
         <nav className="sidebar" aria-label={t('nav.label')} data-testid="navigation">
           <ul>
-            {nav.map((entry) => (
-              <li key={entry.path}>
-                <NavLink to={entry.path} data-testid={entry.testId}>
-                  {t(entry.label)}
-                </NavLink>
-              </li>
-            ))}
+            {nav.map((entry, index) => {
+              const group = navGroup(entry);
+              const opensGroup = group !== null && (index === 0 || navGroup(nav[index - 1]!) !== group);
+              return (
+                <li key={entry.path}>
+                  {opensGroup && <div className="nav-group">{t(group)}</div>}
+                  <NavLink to={entry.path} data-testid={entry.testId}>
+                    {t(entry.label)}
+                  </NavLink>
+                </li>
+              );
+            })}
           </ul>
         </nav>
         <main className="content">

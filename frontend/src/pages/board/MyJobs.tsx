@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { can } from '../../access';
@@ -16,6 +17,7 @@ import {
   type WorkshopJobFieldsFragment,
 } from '../../gql/graphql';
 import { useViewer } from '../../session';
+import { PartsRequestPanel } from '../parts/PartsRequestPanel';
 import { LiveIndicator, useLiveBoard } from './WorkshopBoard';
 
 /** 我的作业: the technician's jobs from the board, with 开工 / 停工 / 完工. */
@@ -35,6 +37,8 @@ export function MyJobs() {
     }
   }
   jobs.sort((a, b) => Number(a.job.jobStatus === 'DONE') - Number(b.job.jobStatus === 'DONE'));
+  const [partsOf, setPartsOf] = useState<string | null>(null);
+  const mayRequestParts = can(viewer, 'parts_issue', 'request') && can(viewer, 'repair_order', 'read');
   const error_ = clockOn.error ?? clockOff.error ?? finish.error;
   const busy = clockOn.pending || clockOff.pending || finish.pending;
   const after = () => refetch({ requestPolicy: 'network-only' });
@@ -95,6 +99,22 @@ export function MyJobs() {
                   <button type="button" className="button button-ok" disabled={busy} data-testid="finish-job" onClick={() => void finish.run({ lineId: job.id }).then(after)}>
                     {t('myJobs.done')}
                   </button>
+                </div>
+              )}
+              {mayRequestParts && (
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  aria-expanded={partsOf === job.id}
+                  data-testid="job-parts"
+                  onClick={() => setPartsOf(partsOf === job.id ? null : job.id)}
+                >
+                  {partsOf === job.id ? t('parts.issuing.panel.hide') : t('parts.issuing.panel.show')}
+                </button>
+              )}
+              {partsOf === job.id && (
+                <div style={{ width: '100%' }}>
+                  <PartsRequestPanel orderId={order.id} />
                 </div>
               )}
             </div>

@@ -20,6 +20,7 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { OrderLineEligibility } from '../warranty/ClaimOrderPanel';
 import { KindTotalsRows } from './KindTotals';
 import type { Order, SectionProps } from './RepairOrderPage';
 
@@ -141,6 +142,7 @@ export function OrderLines({ order, reload }: SectionProps) {
                     ) : (
                       t(`payType.${line.payType.toLowerCase()}` as 'payType.customer')
                     )}
+                    {line.payType === 'WARRANTY' && <OrderLineEligibility orderId={order.id} lineId={line.id} />}
                   </td>
                   <td>
                     <StatusPill family="line" value={line.status} />

@@ -6,7 +6,16 @@ import { StatusPill, When } from '../../components/Bits';
 import { MutationError } from '../../components/Mutation';
 import { RecordQualityCheckDocument, ReportAdditionalFaultDocument, type CheckStage } from '../../gql/graphql';
 import { useViewer } from '../../session';
+import { PartsRequestPanel } from '../parts/PartsRequestPanel';
 import type { SectionProps } from './RepairOrderPage';
+
+/** 领料: the order's parts requests, once the customer approved the work. */
+export function OrderParts({ order }: SectionProps) {
+  const viewer = useViewer();
+  const status = order.status.toLowerCase();
+  if (!can(viewer, 'parts_issue', 'read') || ['open', 'awaiting_approval', 'cancelled'].includes(status)) return null;
+  return <PartsRequestPanel key={`${order.id}-${order.status}`} orderId={order.id} />;
+}
 
 /** 追加项目: a technician reports a new fault; it is added only with the customer's consent. */
 export function AdditionalWork({ order, reload }: SectionProps) {

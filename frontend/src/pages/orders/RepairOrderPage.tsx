@@ -15,10 +15,11 @@ import {
   type OrderFieldsFragment,
 } from '../../gql/graphql';
 import { useViewer } from '../../session';
+import { ClaimOrderPanel } from '../warranty/ClaimOrderPanel';
 import { OrderApproval, RevisionHistory } from './OrderApproval';
 import { Delivery, OrderHistory, SettlementPanel } from './OrderClosing';
 import { OrderLines, TotalsPanel } from './OrderLines';
-import { AdditionalWork, QualityChecks } from './OrderWorkshop';
+import { AdditionalWork, OrderParts, QualityChecks } from './OrderWorkshop';
 
 export type Order = OrderFieldsFragment;
 
@@ -135,6 +136,7 @@ export function RepairOrderPage() {
       </section>
       <OrderLines {...props} />
       <TotalsPanel order={order} />
+      <ClaimOrderPanel orderId={order.id} />
       {(can(viewer, 'quotation', 'read') || can(viewer, 'quotation', 'create')) && (
         <>
           <OrderApproval {...props} />
@@ -142,6 +144,7 @@ export function RepairOrderPage() {
         </>
       )}
       {status !== 'open' && status !== 'cancelled' && <AdditionalWork {...props} />}
+      <OrderParts {...props} />
       {started && <QualityChecks {...props} />}
       {(status === 'ready' || status === 'settled' || status === 'delivered') && <SettlementPanel {...props} />}
       {(status === 'settled' || status === 'delivered') && <Delivery {...props} />}

@@ -21,6 +21,7 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { VehicleWarrantyWarnings } from '../warranty/ClaimBits';
 
 const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
 
@@ -173,6 +174,7 @@ function FromAppointment({ id, onBack }: { id: string; onBack: () => void }) {
           {appointment.customer?.name} · {appointment.customer?.phone}
         </span>
       </div>
+      {appointment.vehicle && <VehicleWarrantyWarnings vehicleId={appointment.vehicle.id} />}
       <ArrivalFields mileage={mileage} setMileage={setMileage} description={text} setDescription={setDescription} />
       <MutationError error={open.error} />
       <div className="form-actions">
@@ -228,17 +230,20 @@ function WalkIn() {
         <h2 id="walkin-heading">{t('reception.walkIn')}</h2>
       </div>
       {existing ? (
-        <div className="chosen" data-testid="chosen-vehicle">
-          <div>
-            <span className="plate">{existing.plateDisplay}</span> {existing.model} <span className="mono muted">{existing.vin}</span>
-            <div className="muted">
-              {existing.customer?.name} · {existing.customer?.phone}
+        <>
+          <div className="chosen" data-testid="chosen-vehicle">
+            <div>
+              <span className="plate">{existing.plateDisplay}</span> {existing.model} <span className="mono muted">{existing.vin}</span>
+              <div className="muted">
+                {existing.customer?.name} · {existing.customer?.phone}
+              </div>
             </div>
+            <button type="button" className="button button-secondary button-small" onClick={() => setExisting(null)}>
+              {t('customerForm.change')}
+            </button>
           </div>
-          <button type="button" className="button button-secondary button-small" onClick={() => setExisting(null)}>
-            {t('customerForm.change')}
-          </button>
-        </div>
+          <VehicleWarrantyWarnings vehicleId={existing.id} />
+        </>
       ) : !fresh ? (
         <div className="form-grid">
           <div className="span-2">

@@ -1,0 +1,173 @@
+"""Claim files over plain HTTP: GraphQL requests are capped at 1 MB, a fault photo or
+video may have 10 MB. The same credentials as GraphQL (a cookie session echoing its
+CSRF token on POST, or a bearer token), the same dealer choice (``X-Dealer-Id`` or the
+session's), the same permissions (warranty_claim:create to upload, :read to download)
+and the same error shape (``{"errors": [{"message", "extensions": {"code", ...}}]}``).
+
+    POST /warranty/claims/<claim global id>/files   body: the file itself
+         Content-Type: the file's type; X-File-Name: its name, percent-encoded UTF-8
+    GET  /warranty/claim-files/<file id>
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote, unquote
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import ClientException
+from litestar.params import FromPath
+
+from api.auth.principal import Principal, authenticate
+from api.schema.errors import ApiError
+from api.schema.relay_conventions import global_id, parse_global_id
+from policies.store import PolicyStore
+from tenants.database import TenantScope, tenant_transaction
+from tenants.errors import ServiceError
+from tenants.warranty import claim_files
+
+UPLOAD_LIMIT = claim_files.MAX_BYTES + 64 * 1024
+"""The file plus room for nothing else: the body is the file."""
+
+_STATUS = {
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "DEALER_REQUIRED": 400,
+    "NOT_FOUND": 404,
+    "BAD_USER_INPUT": 400,
+    "PAYLOAD_TOO_LARGE": 413,
+}
+
+
+def _error(message: str, **extensions: Any) -> Response[dict[str, Any]]:
+    return Response(
+        {"errors": [{"message": message, "extensions": extensions}]},
+        status_code=(
+            413
+            if extensions.get("rule") == "file_too_large"
+            else _STATUS.get(str(extensions.get("code")), 400)
+        ),
+    )
+
+
+async def _principal(request: Request[Any, Any, Any]) -> Principal | Response[dict[str, Any]]:
+    store: PolicyStore = request.app.state.policies
+    auth = await authenticate(request.headers, request.cookies, store, method=request.method)
+    if auth.principal is None:
+        return _error(auth.problem or "Sign in first", code="UNAUTHENTICATED")
+    if auth.principal.dealer_id is None:
+        return _error("No dealer selected", code="DEALER_REQUIRED")
+    return auth.principal
+
+
+def _allowed(request: Request[Any, Any, Any], principal: Principal, action: str) -> bool:
+    store: PolicyStore = request.app.state.policies
+    assert principal.dealer_id is not None
+    return store.allowed(principal.subject, principal.dealer_id, "warranty_claim", action)
+
+
+def _scope(principal: Principal) -> TenantScope:
+    assert principal.dealer_id is not None
+    return TenantScope.of(
+        (principal.dealer_id,),
+        user_id=principal.user_id,
+        api_key_id=principal.api_key.id if principal.api_key else None,
+    )
+
+
+@post("/warranty/claims/{claim_id:str}/files", request_max_body_size=UPLOAD_LIMIT, status_code=201)
+async def upload_claim_file(
+    request: Request[Any, Any, Any], claim_id: FromPath[str]
+) -> Response[dict[str, Any]]:
+    found = await _principal(request)
+    if isinstance(found, Response):
+        return found
+    principal = found
+    if not _allowed(request, principal, "create"):
+        return _error(
+            "Missing permission warranty_claim:create",
+            code="FORBIDDEN",
+            permission="warranty_claim:create",
+        )
+    try:
+        claim = parse_global_id(claim_id, "WarrantyClaim", "claimId")
+    except ApiError as exc:
+        return _error(exc.message, **(exc.extensions or {}))
+    try:
+        content = await request.body()
+    except ClientException as exc:
+        if exc.status_code == 413:
+            return _error(
+                "A file may have at most 10 MB",
+                code="PAYLOAD_TOO_LARGE",
+                rule="file_too_large",
+                maxBytes=claim_files.MAX_BYTES,
+            )
+        raise
+    name = unquote(request.headers.get("x-file-name", ""))
+    kind = request.headers.get("content-type", "")
+    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    try:
+        async with tenant_transaction(_scope(principal)) as tx:
+            assert principal.dealer_id is not None
+            stored = await claim_files.add_file(
+                tx,
+                principal.dealer_id,
+                claim,
+                file_name=name,
+                content_type=kind,
+                content=content,
+                request_id=request_id,
+            )
+    except ServiceError as exc:
+        return _error(exc.message, **exc.extensions)
+    file_id = global_id("WarrantyClaimFile", stored.id)
+    return Response(
+        {
+            "data": {
+                "id": file_id,
+                "fileName": stored.file_name,
+                "contentType": stored.content_type,
+                "sizeBytes": stored.size_bytes,
+                "sha256": stored.sha256,
+                "url": f"/warranty/claim-files/{stored.id}",
+            }
+        },
+        status_code=201,
+    )
+
+
+@get("/warranty/claim-files/{file_id:int}")
+async def download_claim_file(
+    request: Request[Any, Any, Any], file_id: FromPath[int]
+) -> Response[Any]:
+    found = await _principal(request)
+    if isinstance(found, Response):
+        return found
+    principal = found
+    if not _allowed(request, principal, "read"):
+        return _error(
+            "Missing permission warranty_claim:read",
+            code="FORBIDDEN",
+            permission="warranty_claim:read",
+        )
+    try:
+        async with tenant_transaction(_scope(principal), fresh=True) as tx:
+            assert principal.dealer_id is not None
+            row = await claim_files.file_content(tx.connection, principal.dealer_id, file_id)
+    except ServiceError as exc:
+        return _error(exc.message, **exc.extensions)
+    return Response(
+        bytes(row["content"]),
+        media_type=row["content_type"],
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row['file_name'])}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "ETag": f'"{row["sha256"]}"',
+        },
+    )
+
+
+ROUTES = [upload_claim_file, download_claim_file]
