@@ -142,6 +142,6 @@ async def test_retry_a_dead_delivery_and_approve_line_by_line(
     assert "delivered by the worker" in out
     assert "索赔审核 lists both claims" in out
     assert "部分批准" in out
-    assert "as the API says" in out
+    assert "what the API says" in out
     status = await owner.fetchval("select status from warranty_claim where number = $1", waiting)
     assert status == "partially_approved"

@@ -92,7 +92,7 @@ export function DeliveryPanel() {
         )}
       </div>
       {notice && (
-        <p className="alert alert-success" role="status" data-testid="delivery-notice">
+        <p className="alert alert-ok" role="status" data-testid="delivery-notice">
           {notice}
         </p>
       )}

@@ -50,7 +50,7 @@ export function ReviewDecision({ item, onDecided }: { item: Submission; onDecide
           {item.status === 'RECEIVED' ? t('warranty.review.decide.notYours') : t('warranty.review.decide.answered')}
         </p>
         {done && (
-          <p className="alert alert-success" role="status" data-testid="review-done">
+          <p className="alert alert-ok" role="status" data-testid="review-done">
             {done}
           </p>
         )}
