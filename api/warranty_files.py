@@ -4,9 +4,12 @@ CSRF token on POST, or a bearer token), the same dealer choice (``X-Dealer-Id`` 
 session's), the same permissions (warranty_claim:create to upload, :read to download)
 and the same error shape (``{"errors": [{"message", "extensions": {"code", ...}}]}``).
 
-    POST /warranty/claims/<claim global id>/files   body: the file itself
+    POST /api/warranty/claims/<claim global id>/files   body: the file itself
          Content-Type: the file's type; X-File-Name: its name, percent-encoded UTF-8
-    GET  /warranty/claim-files/<file id>
+    GET  /api/warranty/claim-files/<file id>
+
+Under /api/ so that no route here shadows a page of the web app: Litestar's router does
+not fall back to the app's catch-all once a static prefix such as /warranty/ matched.
 """
 
 from __future__ import annotations
@@ -76,7 +79,9 @@ def _scope(principal: Principal) -> TenantScope:
     )
 
 
-@post("/warranty/claims/{claim_id:str}/files", request_max_body_size=UPLOAD_LIMIT, status_code=201)
+@post(
+    "/api/warranty/claims/{claim_id:str}/files", request_max_body_size=UPLOAD_LIMIT, status_code=201
+)
 async def upload_claim_file(
     request: Request[Any, Any, Any], claim_id: FromPath[str]
 ) -> Response[dict[str, Any]]:
@@ -131,14 +136,14 @@ async def upload_claim_file(
                 "contentType": stored.content_type,
                 "sizeBytes": stored.size_bytes,
                 "sha256": stored.sha256,
-                "url": f"/warranty/claim-files/{stored.id}",
+                "url": f"/api/warranty/claim-files/{stored.id}",
             }
         },
         status_code=201,
     )
 
 
-@get("/warranty/claim-files/{file_id:int}")
+@get("/api/warranty/claim-files/{file_id:int}")
 async def download_claim_file(
     request: Request[Any, Any, Any], file_id: FromPath[int]
 ) -> Response[Any]:

@@ -17,13 +17,15 @@ The ledger trigger would take a row at a time, so the movements go in with it di
 as the owner, in one transaction; the balances, FIFO lots and allocations are then set
 by set-based SQL exactly as the trigger would have left them (the lots' FIFO order is
 the movements' time order, and no prefix of an item's movements goes below zero).
+A superuser also loads past the row-by-row foreign-key triggers (replication role) and
+then checks every foreign key of the rows it wrote in one anti-join each, before commit:
+the same guarantee, several times faster.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import asyncpg
@@ -536,6 +538,46 @@ LEDGER = [
 ]
 
 
+BULK_TABLES: tuple[str, ...] = (
+    "stock_movement", "stock_lot", "stock_lot_allocation", "purchase_order",
+    "purchase_order_line", "purchase_order_event", "parts_receipt", "parts_receipt_line",
+    "repair_order", "repair_order_line", "parts_request",
+)  # fmt: skip
+"""What the history writes; its foreign keys are checked when loaded past them."""
+
+FOREIGN_KEYS_SQL = """
+select c.conname, c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+       array(select a.attname::text from unnest(c.conkey) with ordinality k(n, i)
+               join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n
+              order by k.i) as columns,
+       array(select a.attname::text from unnest(c.confkey) with ordinality k(n, i)
+               join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n
+              order by k.i) as referenced
+  from pg_constraint c
+ where c.contype = 'f' and c.conrelid = any($1::regclass[])
+"""
+
+
+class ForeignKeyViolation(RuntimeError):
+    """Generated rows point at nothing: a bug in the generator, never committed."""
+
+
+async def verify_foreign_keys(connection: asyncpg.Connection, tables: Sequence[str]) -> None:
+    """Every foreign key of the rows this transaction wrote to ``tables``, one anti-join
+    per constraint (what the skipped row triggers would have checked one by one)."""
+    for fk in await connection.fetch(FOREIGN_KEYS_SQL, list(tables)):
+        present = " and ".join(f"t.{c} is not null" for c in fk["columns"])
+        match = " and ".join(
+            f"p.{r} = t.{c}" for c, r in zip(fk["columns"], fk["referenced"], strict=True)
+        )
+        orphans = await connection.fetchval(
+            f"select count(*) from {fk['child']} t where t.xmin = pg_current_xact_id()::xid"
+            f" and {present} and not exists (select 1 from {fk['parent']} p where {match})"
+        )
+        if orphans:
+            raise ForeignKeyViolation(f"{orphans} rows of {fk['child']} break {fk['conname']}")
+
+
 async def generate(
     connection: asyncpg.Connection,
     dealers: Sequence[DealerHistory],
@@ -580,14 +622,17 @@ async def generate(
         [not p.stocked for p in parts],
     )
     await connection.execute("select setseed(0.4242)")
-    for statement in [*SETUP[2:], *DOCUMENTS, *LEDGER]:
+    for statement in SETUP[2:]:
         await connection.execute(statement)
+    bulk = bool(
+        await connection.fetchval("select rolsuper from pg_roles where rolname = current_user")
+    )
+    if bulk:
+        await connection.execute("set local session_replication_role = replica")
+    for statement in [*DOCUMENTS, *LEDGER]:
+        await connection.execute(statement)
+    if bulk:
+        await connection.execute("set local session_replication_role = origin")
+        await verify_foreign_keys(connection, BULK_TABLES)
     written: int = await connection.fetchval("select count(*) from demo_move")
     return written
-
-
-def as_of(today: date) -> date:
-    """The first day of the documented months for a dealer whose today is ``today``."""
-    month = today.month - DOCUMENTED_MONTHS
-    year = today.year + (month - 1) // 12
-    return date(year, (month - 1) % 12 + 1, 1)

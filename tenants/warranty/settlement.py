@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-import asyncpg
-
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
 from tenants.errors import RecordNotFound, RuleViolation
@@ -327,16 +325,3 @@ async def allocate(
             request_id=request_id,
         )
     return newly_paid
-
-
-async def payment_totals(
-    connection: asyncpg.Connection, dealer_id: int, payment_ids: Sequence[int]
-) -> dict[int, Decimal]:
-    """Allocated amount per payment (net of charge-backs), for many at once."""
-    rows = await connection.fetch(
-        "select payment_id, sum(amount) as allocated from warranty_payment_allocation"
-        " where dealer_id = $1 and payment_id = any($2::bigint[]) group by payment_id",
-        dealer_id,
-        list(payment_ids),
-    )
-    return {r["payment_id"]: Decimal(r["allocated"]) for r in rows}

@@ -12,10 +12,12 @@ import pytest
 
 from tenants.network import demo as network_demo
 from tenants.parts import demo, kpis
+from tenants.parts.demo_history import ForeignKeyViolation, verify_foreign_keys
 from tenants.service import catalog_demo
 from tenants.service.plates import validate_plate
 from tenants.service.vin import validate_vin
 from tests.conftest import truncate_all
+from tests.parts.factories_parts import PartsShop
 
 PARTS_TABLES = (
     "part", "supplier", "stock_item", "stock_movement", "stock_lot", "stock_lot_allocation",
@@ -181,3 +183,28 @@ async def test_demo_history_agrees_with_the_ledger_and_seeds_once(
     assert (again.written.added, again.written.changed, again.movements) == (0, 0, 0)
     assert (await catalog_demo.seed()).added == 0
     assert await _fingerprint(db) == before
+
+
+async def test_a_bulk_load_past_the_foreign_keys_is_checked_before_commit(
+    db: asyncpg.Connection, parts_shop: PartsShop
+) -> None:
+    """The history loads past the row triggers, so it checks the keys itself: a row
+    pointing at nothing is found and refused."""
+
+    class Undo(Exception):
+        """Leaves the transaction by rolling it back."""
+
+    with pytest.raises(Undo):
+        async with db.transaction():
+            await verify_foreign_keys(db, ["stock_lot_allocation"])  # nothing written yet
+            await db.execute("set local session_replication_role = replica")
+            await db.execute(
+                "insert into stock_lot_allocation (dealer_id, movement_id, lot_id, quantity,"
+                " unit_cost) values ($1, -1, -1, 1, 1)",
+                parts_shop.dealer_id,
+            )
+            await db.execute("set local session_replication_role = origin")
+            with pytest.raises(ForeignKeyViolation, match="stock_lot_allocation"):
+                await verify_foreign_keys(db, ["stock_lot_allocation"])
+            raise Undo
+    assert await db.fetchval("select count(*) from stock_lot_allocation where lot_id = -1") == 0

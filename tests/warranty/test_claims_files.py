@@ -30,7 +30,7 @@ async def _upload(
     name: str = "leak.jpg",
 ) -> httpx.Response:
     return await client.post(
-        f"/warranty/claims/{claim_id}/files",
+        f"/api/warranty/claims/{claim_id}/files",
         content=content,
         headers={**headers, "Content-Type": content_type, "X-File-Name": quote(name)},
     )
@@ -136,3 +136,16 @@ async def test_files_change_only_while_the_claim_is_editable(
     assert (response.status_code, _rule(response)) == (400, "claim_not_editable")
     body = await gql(client, REMOVE_FILE, {"id": stored["id"]}, claims)
     assert first_error(body)["rule"] == "claim_not_editable"
+
+
+async def test_the_file_routes_leave_the_web_apps_warranty_pages_alone(
+    client: httpx.AsyncClient,
+) -> None:
+    """Deep links of the web app (a reload on a claim's page) still reach index.html."""
+    for path in (
+        "/warranty/claims",
+        "/warranty/claims/new",
+        "/warranty/claims/V2FycmFudHlDbGFpbToy",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 200 or "Frontend not built" in response.text, path

@@ -200,8 +200,11 @@ class RegionSummaryType:
 
     @classmethod
     def from_summary(cls, summary: kpis.RegionSummary) -> RegionSummaryType:
-        wanted = {f for f in cls.__annotations__ if f != "aging"}
-        figures = {k: v for k, v in summary.figures.items() if k in wanted}
+        # SQL sums counts as numeric; the counts are whole numbers.
+        kinds = {f: kind for f, kind in cls.__annotations__.items() if f != "aging"}
+        figures = {
+            k: int(v) if kinds[k] == "int" else v for k, v in summary.figures.items() if k in kinds
+        }
         return cls(**figures, aging=[_convert(AgingBandType, b) for b in summary.aging])
 
 

@@ -176,7 +176,7 @@ class WarrantyClaimMutation:
 
     @strawberry.mutation(
         description="Remove a file from a draft or returned claim (upload: POST the file to"
-        " /warranty/claims/<claimId>/files)."
+        " /api/warranty/claims/<claimId>/files)."
     )
     async def remove_warranty_claim_file(self, info: Info, file_id: strawberry.ID) -> WarrantyClaim:
         fid = parse_global_id(file_id, "WarrantyClaimFile", "fileId")

@@ -585,7 +585,7 @@ class WarrantyClaimFile(relay.Node):
 
     @strawberry.field(description="GET it with the same credentials (and dealer).")
     def url(self) -> str:
-        return f"/warranty/claim-files/{self.id}"
+        return f"/api/warranty/claim-files/{self.id}"
 
     @strawberry.field
     async def uploaded_by(self, info: Info) -> StaffUser | None:

@@ -18,7 +18,7 @@ interface UploadError {
 /** Sends one file as the request body (GraphQL takes at most 1 MB; a photo may have 10). */
 async function upload(claimId: string, file: File): Promise<UploadError | null> {
   const token = csrfToken();
-  const response = await fetch(`/warranty/claims/${encodeURIComponent(claimId)}/files`, {
+  const response = await fetch(`/api/warranty/claims/${encodeURIComponent(claimId)}/files`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
