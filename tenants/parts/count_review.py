@@ -4,8 +4,8 @@ open -> submitted (every line counted, every difference explained; a quarterly
 count names its finance witness) -> approved (the differences become signed
 ``count_adjustment`` movements, in the approval's one transaction) or back to open
 with the approver's note (rejected: recount or explain again); an open count can be
-cancelled. Whoever counted a line or submitted the count does not approve it: a
-count checks the keepers, so they cannot sign off their own differences.
+cancelled. Whoever counted a line or submitted the count neither approves nor sends
+it back: a count checks the keepers, so they cannot decide on their own differences.
 """
 
 from __future__ import annotations

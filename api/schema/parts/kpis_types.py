@@ -202,7 +202,7 @@ class RegionSummaryType:
     def from_summary(cls, summary: kpis.RegionSummary) -> RegionSummaryType:
         # SQL sums counts as numeric; the counts are whole numbers.
         kinds = {f: kind for f, kind in cls.__annotations__.items() if f != "aging"}
-        figures = {
+        figures: dict[str, Any] = {
             k: int(v) if kinds[k] == "int" else v for k, v in summary.figures.items() if k in kinds
         }
         return cls(**figures, aging=[_convert(AgingBandType, b) for b in summary.aging])
