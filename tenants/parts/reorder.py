@@ -25,7 +25,7 @@ from arq import ArqRedis
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction, TenantScope, tenant_transaction
 from tenants.parts.forecast import ForecastParameters, load_parameters
-from tenants.parts.reorder_queue import enqueue_runs
+from tenants.parts.reorder_queue import QueuedRun, enqueue_runs
 from tenants.parts.reorder_sql import (
     OFFERS_INTO_SUGGESTIONS_SQL,
     SUCCESSOR_ITEMS_SQL,
@@ -68,7 +68,7 @@ async def request_run(
         insert into reorder_run (dealer_id, trigger, requested_by, as_of)
         select d.id, $2, $3, (now() at time zone d.time_zone)::date from dealer d where d.id = $1
         on conflict do nothing
-        returning id, status
+        returning id, status, requested_at
         """,
         dealer_id,
         trigger,
@@ -83,6 +83,7 @@ async def request_run(
         assert pending is not None, "the pending run vanished under its unique index"
         return RequestedRun(pending["id"], pending["status"], created=False)
     run_id: int = row["id"]
+    queued = QueuedRun(run_id, dealer_id, row["requested_at"])
     await record(
         dealer_id=dealer_id,
         action="reorder_run.request",
@@ -93,7 +94,7 @@ async def request_run(
     )
 
     async def enqueue() -> None:
-        await enqueue_runs([(run_id, dealer_id, 0)])
+        await enqueue_runs([queued])
 
     tx.on_commit(enqueue)
     return RequestedRun(run_id, row["status"], created=True)
@@ -294,7 +295,7 @@ async def recover_runs(
     async with tenant_transaction(scope, fresh=True) as tx:
         rows = await tx.connection.fetch(
             """
-            select id, dealer_id, status, attempts from reorder_run
+            select id, dealer_id, status, attempts, requested_at from reorder_run
              where dealer_id = any($1::bigint[])
                and ((status = 'queued' and requested_at < coalesce($2, now()) - $3::interval)
                  or (status = 'running' and started_at < coalesce($2, now()) - $4::interval))
@@ -325,11 +326,14 @@ async def recover_runs(
                 """,
                 given_up,
             )
-    again = [(r["id"], r["dealer_id"], r["attempts"]) for r in rows if r["id"] not in given_up]
+    again = [r for r in rows if r["id"] not in given_up]
     if again:
-        log.warning("queueing %d reorder runs again: %s", len(again), again)
-        await enqueue_runs(again, redis)
-    return again
+        log.warning("queueing %d reorder runs again: %s", len(again), [r["id"] for r in again])
+        await enqueue_runs(
+            [QueuedRun(r["id"], r["dealer_id"], r["requested_at"], r["attempts"]) for r in again],
+            redis,
+        )
+    return [(r["id"], r["dealer_id"], r["attempts"]) for r in again]
 
 
 async def schedule_nightly_runs(
@@ -354,19 +358,18 @@ async def schedule_nightly_runs(
                where not exists (select 1 from reorder_run r where r.dealer_id = due.id
                                     and r.trigger = 'nightly' and r.as_of = due.today)
               on conflict do nothing
-              returning id, dealer_id
+              returning id, dealer_id, requested_at
             ), audited as (
               insert into audit_entry (dealer_id, action, object_type, object_id, after)
               select dealer_id, 'reorder_run.request', 'reorder_run', id::text,
                      '{"trigger": "nightly"}'::jsonb
                 from created
             )
-            select id, dealer_id from created order by id
+            select id, dealer_id, requested_at from created order by id
             """,
             now,
             NIGHTLY_FROM,
             NIGHTLY_UNTIL,
         )
-    runs = [(r["id"], r["dealer_id"]) for r in rows]
-    await enqueue_runs([(run, dealer, 0) for run, dealer in runs], redis)
-    return runs
+    await enqueue_runs([QueuedRun(r["id"], r["dealer_id"], r["requested_at"]) for r in rows], redis)
+    return [(r["id"], r["dealer_id"]) for r in rows]

@@ -1,12 +1,17 @@
 """Hands reorder runs to the arq worker.
 
-A job id names the run and its attempt, so a run is queued at most once per attempt
-(arq refuses a job id it still holds) and a retry after a dead worker gets a new id.
-Enqueuing happens after the run's row committed; if Redis is unreachable then, the
-run stays queued and the worker's recovery cron queues it again.
+A job id names the run (with the moment it was requested, so that ids stay unique even
+where run ids start again, as after restoring a database) and its attempt: a run is
+queued at most once per attempt (arq refuses a job id it still holds), and a retry
+after a dead worker gets a new id. Enqueuing happens after the run's row committed; if
+Redis is unreachable then, the run stays queued and the worker's recovery cron queues
+it again.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from arq import ArqRedis, create_pool
 
@@ -15,13 +20,23 @@ from workers.redis import QUEUE_NAME, redis_settings
 JOB_NAME = "reorder_run"
 
 
-def job_id(run_id: int, attempt: int) -> str:
-    return f"reorder:{run_id}:{attempt}"
+@dataclass(frozen=True)
+class QueuedRun:
+    run_id: int
+    dealer_id: int
+    requested_at: datetime
+    attempt: int = 0
+    """Workers that took the run up before (0: its first job)."""
+
+    @property
+    def job_id(self) -> str:
+        stamp = int(self.requested_at.timestamp() * 1_000_000)
+        return f"reorder:{self.run_id}:{stamp}:{self.attempt}"
 
 
-async def enqueue_runs(runs: list[tuple[int, int, int]], redis: ArqRedis | None = None) -> int:
-    """Queue (run id, dealer id, attempts so far) triples; returns how many were new.
-    The worker passes its own connection; the app opens one for the moment."""
+async def enqueue_runs(runs: list[QueuedRun], redis: ArqRedis | None = None) -> int:
+    """Queue the runs; returns how many jobs were new. The worker passes its own
+    connection; the app opens one for the moment."""
     if not runs:
         return 0
     if redis is not None:
@@ -33,15 +48,11 @@ async def enqueue_runs(runs: list[tuple[int, int, int]], redis: ArqRedis | None 
         await own.aclose()
 
 
-async def _enqueue(redis: ArqRedis, runs: list[tuple[int, int, int]]) -> int:
+async def _enqueue(redis: ArqRedis, runs: list[QueuedRun]) -> int:
     queued = 0
-    for run_id, dealer_id, attempt in runs:
+    for run in runs:
         job = await redis.enqueue_job(
-            JOB_NAME,
-            dealer_id,
-            run_id,
-            _job_id=job_id(run_id, attempt),
-            _queue_name=QUEUE_NAME,
+            JOB_NAME, run.dealer_id, run.run_id, _job_id=run.job_id, _queue_name=QUEUE_NAME
         )
         queued += job is not None
     return queued

@@ -25,7 +25,7 @@ from tenants.parts.reorder import (
     request_run,
     schedule_nightly_runs,
 )
-from tenants.parts.reorder_queue import enqueue_runs
+from tenants.parts.reorder_queue import QueuedRun, enqueue_runs
 from tests.conftest import ROOT
 from tests.parts.factories_parts import PartsShop, book, make_parts_shop
 from workers.redis import QUEUE_NAME, redis_settings
@@ -98,7 +98,9 @@ async def test_a_second_job_for_the_same_run_changes_nothing(
     db: asyncpg.Connection, redis: ArqRedis, shop: PartsShop
 ) -> None:
     run_id = await request(shop)
-    await enqueue_runs([(run_id, shop.dealer_id, 7)])  # a duplicate under another job id
+    requested_at = await db.fetchval("select requested_at from reorder_run where id = $1", run_id)
+    # A duplicate under another job id, as a retry racing the first job would be.
+    await enqueue_runs([QueuedRun(run_id, shop.dealer_id, requested_at, attempt=7)])
     await drain(redis)
     assert await db.fetchval("select count(*) from reorder_suggestion") == 1
     assert await db.fetchval("select attempts from reorder_run where id = $1", run_id) == 1
