@@ -16,8 +16,10 @@ RUN_TIMEOUT_SECONDS = 1800
 the run, left running but unlocked, is recovered by the cron."""
 
 
-async def reorder_run(ctx: dict[str, Any], dealer_id: int, run_id: int) -> Outcome:
-    outcome = await execute_run(dealer_id, run_id)
+async def reorder_run(
+    ctx: dict[str, Any], dealer_id: int, run_id: int, attempt: int = 0
+) -> Outcome:
+    outcome = await execute_run(dealer_id, run_id, attempt)
     log.info("reorder run %s of dealer %s: %s", run_id, dealer_id, outcome)
     return outcome
 

@@ -10,6 +10,8 @@
 //       (API); the requesting dealer's keeper receives it (browser); both ledgers moved.
 //
 // DN_REORDER_USERS='{"planner":"planner.sh01",...}' overrides the demo users by role.
+import path from 'node:path';
+import { artifactsDir } from './browser.mjs';
 import { apiSession, check, log, run, signInThroughForm, withProfile } from './common.mjs';
 
 const ROLES = {
@@ -83,6 +85,7 @@ async function reorderAndTransfer() {
     const point = await why.getByTestId('why-reorder-point').innerText();
     check(point.includes(qty(suggestion.reorderPoint)), `why shows “${point}”, the API ${suggestion.reorderPoint}`);
     check((await why.getByTestId('why-position').innerText()).length > 0, 'the position is broken down');
+    await page.screenshot({ path: path.join(artifactsDir(), 'reorder-why.png'), fullPage: true });
     log(`the why panel of ${partNumber} shows the numbers: “${point}”`);
 
     const wanted = Number(suggestion.quantity) + Number(suggestion.explanation.order.packSize);

@@ -82,17 +82,17 @@ SETUP = [
     create temp table demo_item on commit drop as
     select s.dealer_id, s.id as stock_item_id, d.today, d.week0, d.tz,
            spec.mean * d.scale * spec.use as mean, spec.use, spec.season,
-           s.reorder_multiple as multiple, s.lead_time_days as lead,
+           ceil(s.reorder_multiple)::int as multiple, s.lead_time_days as lead,
            s.unit_cost as cost, round(s.unit_cost / $8, 2) as old_cost,
            case when spec.life = 'new' then d.today - spec.life_days else d.week0 end as start_day,
            case when spec.life in ('slow', 'dead', 'replaced') then d.today - spec.life_days
                 else d.today end as stop_day,
-           case when spec.on_demand then 0 else greatest(
-             ceil(spec.mean * d.scale * spec.use * (s.lead_time_days + 7) * d.safety), 1) end
+           (case when spec.on_demand then 0 else greatest(
+             ceil(spec.mean * d.scale * spec.use * (s.lead_time_days + 7) * d.safety), 1) end)::int
              as reorder_point,
-           case when spec.on_demand then 0 else greatest(
+           (case when spec.on_demand then 0 else greatest(
              ceil(spec.mean * d.scale * spec.use * (s.lead_time_days + 7) * d.safety), 1)
-             + ceil(spec.mean * d.scale * spec.use * 14) end as order_up_to
+             + ceil(spec.mean * d.scale * spec.use * 14) end)::int as order_up_to
       from demo_dealer d
       join stock_item s on s.dealer_id = d.dealer_id
       join part p on p.id = s.part_id
@@ -109,7 +109,7 @@ SETUP = [
     """
     alter table demo_item
       add column weeks int, add column order_from int, add column order_until int,
-      add column opening numeric
+      add column opening int
     """,
     """
     update demo_item set
@@ -125,7 +125,7 @@ SETUP = [
     create temp table demo_calendar on commit drop as
     select g.day::date as day, w.weekday * case when extract(month from g.day) = 2
                                                  then 0.75 else 1 end as base,
-           extract(month from g.day) as month
+           extract(month from g.day) as month, extract(isodow from g.day) as isodow
       from generate_series((select min(week0) from demo_item),
                            (select max(today) from demo_item), interval '1 day') g(day)
       cross join lateral (select case extract(isodow from g.day) when 7 then 0.6
@@ -146,7 +146,8 @@ SETUP = [
       rain = base * case when month in (4, 5, 6) then 1.7 when month in (7, 8, 9) then 1.2
                          else 0.7 end
     """,
-    # Uses per item and day around the item's mean, weighted by the calendar.
+    # Uses per item and day around the item's mean, weighted by the calendar; parts that
+    # sell less than every few days are drawn a week at a time, on a working day of it.
     """
     create temp table demo_day on commit drop as
     select * from (
@@ -158,12 +159,27 @@ SETUP = [
         from demo_item i
         join demo_calendar c on c.day >= greatest(i.start_day, i.week0)
                             and c.day < least(i.stop_day, i.today)
+       where i.mean >= 0.15
+      union all
+      select i.stock_item_id, c.day + (random() * 5.99)::int, (c.day - i.week0) / 7,
+             (i.use * floor((i.mean * 6.5 / i.use)::float8
+                * case i.season when 'summer' then c.summer when 'winter' then c.winter
+                                when 'rain' then c.rain else c.flat end
+                * (0.5 + random()) + random()))::numeric
+        from demo_item i
+        join demo_calendar c on c.isodow = 1 and c.day >= i.week0 and c.day < i.today
+       where i.mean < 0.15
     ) d
      where qty > 0
     """,
     """
+    delete from demo_day d using demo_item i
+     where i.stock_item_id = d.stock_item_id
+       and (d.day < greatest(i.start_day, i.week0) or d.day >= least(i.stop_day, i.today))
+    """,
+    """
     create temp table demo_week on commit drop as
-    select stock_item_id, w, sum(qty) as demand from demo_day group by stock_item_id, w
+    select stock_item_id, w, sum(qty)::int as demand from demo_day group by stock_item_id, w
     """,
     "alter table demo_week add primary key (stock_item_id, w)",
     "analyze demo_item",
@@ -177,8 +193,7 @@ SETUP = [
     create temp table demo_flow on commit drop as
     with recursive sim (stock_item_id, w, balance, backlog, receipt, served, issued, short,
                         emergency) as (
-      select stock_item_id, -1, opening, 0::numeric, 0::numeric, 0::numeric, 0::numeric,
-             false, false
+      select stock_item_id, -1, opening, 0, 0, 0, 0, false, false
         from demo_item
       union all
       select s.stock_item_id, s.w + 1,
@@ -196,8 +211,8 @@ SETUP = [
                        s.balance + r.receipt - least(s.backlog, s.balance + r.receipt)) as issued
             from (select case when s.w + 1 >= i.order_from and s.w + 1 < i.order_until
                                    and (s.balance <= i.reorder_point or s.backlog > 0)
-                              then ceil(greatest(i.order_up_to - s.balance + s.backlog, s.backlog)
-                                        / i.multiple) * i.multiple
+                              then (greatest(i.order_up_to - s.balance + s.backlog, s.backlog)
+                                    + i.multiple - 1) / i.multiple * i.multiple
                               else 0 end as receipt) r) q
        where s.w + 1 < i.weeks
     )

@@ -5,8 +5,10 @@ transaction (so screens see it running), then computes it in ONE transaction tha
 holds the run's row lock: the suggestions, the transfer offers, the superseding of
 older suggestions and ``done`` commit together or not at all. A worker that dies
 mid-run leaves the row ``running`` but unlocked; ``recover_runs`` (a cron) finds such
-runs and queues them again under a new job id, so a run is never lost, and the lock
-plus the status make a second job for the same run a no-op, so it is never doubled.
+runs and queues them again under a new job id, so a run is never lost. Each job is for
+one attempt (the number of workers that took the run up before it), and the row lock,
+status and attempt count make any other job for the same run a no-op, so a run is never
+computed twice at once nor counted twice.
 """
 
 from __future__ import annotations
@@ -100,11 +102,13 @@ async def request_run(
     return RequestedRun(run_id, row["status"], created=True)
 
 
-async def _claim(dealer_id: int, run_id: int) -> Outcome | None:
-    """Mark the run running (visible at once); None when this worker may compute it."""
+async def claim_run(dealer_id: int, run_id: int, attempt: int) -> Outcome | None:
+    """Mark the run running (visible at once); None when this job may compute it: the
+    job of attempt N takes a run that N workers took before, so a duplicate job (or one
+    arriving between another's claim and computation) leaves it alone."""
     async with tenant_transaction(TenantScope.of((dealer_id,)), fresh=True) as tx:
         row = await tx.connection.fetchrow(
-            "select status from reorder_run where dealer_id = $1 and id = $2"
+            "select status, attempts from reorder_run where dealer_id = $1 and id = $2"
             " for update skip locked",
             dealer_id,
             run_id,
@@ -116,6 +120,8 @@ async def _claim(dealer_id: int, run_id: int) -> Outcome | None:
             return "busy" if exists else "missing"
         if row["status"] in ("done", "failed"):
             return "finished"
+        if row["attempts"] != attempt:
+            return "busy"
         await tx.connection.execute(
             "update reorder_run set status = 'running', started_at = now(),"
             " attempts = attempts + 1, error = '' where dealer_id = $1 and id = $2",
@@ -221,22 +227,25 @@ async def compute_suggestions(
     return Computed(row["considered"], row["suggested"], len(new_items))
 
 
-async def execute_run(dealer_id: int, run_id: int) -> Outcome:
-    """What the worker's job does; safe to call twice for one run (see module doc)."""
-    claimed = await _claim(dealer_id, run_id)
+async def execute_run(dealer_id: int, run_id: int, attempt: int = 0) -> Outcome:
+    """What the worker's job for ``attempt`` (workers that took the run up before) does;
+    safe to call twice for one run (see module doc)."""
+    claimed = await claim_run(dealer_id, run_id, attempt)
     if claimed is not None:
         return claimed
     scope = TenantScope.of((dealer_id,))
     try:
         async with tenant_transaction(scope, fresh=True) as tx:
-            status = await tx.connection.fetchval(
-                "select status from reorder_run where dealer_id = $1 and id = $2"
+            row = await tx.connection.fetchrow(
+                "select status, attempts from reorder_run where dealer_id = $1 and id = $2"
                 " for update skip locked",
                 dealer_id,
                 run_id,
             )
-            if status != "running":
-                return "busy" if status is None else "finished"
+            if row is None or row["attempts"] != attempt + 1:
+                return "busy"
+            if row["status"] != "running":
+                return "finished"
             params = await load_parameters(tx.connection, dealer_id)
             computed = await compute_suggestions(tx, dealer_id, run_id, params)
             await tx.connection.execute(

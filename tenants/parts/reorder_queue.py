@@ -52,7 +52,12 @@ async def _enqueue(redis: ArqRedis, runs: list[QueuedRun]) -> int:
     queued = 0
     for run in runs:
         job = await redis.enqueue_job(
-            JOB_NAME, run.dealer_id, run.run_id, _job_id=run.job_id, _queue_name=QUEUE_NAME
+            JOB_NAME,
+            run.dealer_id,
+            run.run_id,
+            run.attempt,
+            _job_id=run.job_id,
+            _queue_name=QUEUE_NAME,
         )
         queued += job is not None
     return queued

@@ -315,3 +315,21 @@ async def test_region_totals_pool_the_ratios_and_give_the_median(
     assert (f["dead_items"], f["dead_value"]) == (1, D("100.00"))
     assert f["emergency_share"] is None and f["emergency_share_median"] is None
     assert [b.value for b in summary.aging] == [D("12.00"), D("96.00"), D("90.00"), D("100.00")]
+
+
+async def test_periods_follow_the_dealers_own_time_zone(
+    db: asyncpg.Connection, parts_shop: PartsShop
+) -> None:
+    """A dealer in Urumqi (UTC+6): its June ends two hours after Shanghai's."""
+    shop = parts_shop
+    await db.execute("update dealer set time_zone = 'Asia/Urumqi' where id = $1", shop.dealer_id)
+    # 23:30 on June 30 in Urumqi is already July 1 in Shanghai: still June here.
+    await _request(db, shop, shop.order_id, shop.customer_line_id, True, "2025-07-01 01:30+08")
+    # 00:10 on July 1 in Urumqi: July.
+    await _request(db, shop, shop.order_id, shop.warranty_line_id, False, "2025-07-01 02:10+08")
+    fill = (await kpis.fill_rates(db, [shop.dealer_id], *JUNE))[shop.dealer_id]
+    assert (fill.requests, fill.fill_rate) == (1, D("1.0000"))
+    july = (await kpis.fill_rates(db, [shop.dealer_id], date(2025, 7, 1), date(2025, 7, 31)))[
+        shop.dealer_id
+    ]
+    assert (july.requests, july.fill_rate) == (1, D("0.0000"))

@@ -20,6 +20,7 @@ from arq.worker import Worker
 from tenants.database import TenantScope, tenant_transaction
 from tenants.parts.reorder import (
     MAX_ATTEMPTS,
+    claim_run,
     execute_run,
     recover_runs,
     request_run,
@@ -244,3 +245,21 @@ async def test_nightly_runs_start_at_two_in_each_dealers_time_zone(
     berlin_night = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)
     assert [d for _, d in await schedule_nightly_runs(berlin_night)] == [shop.far_dealer_id]
     assert await schedule_nightly_runs(berlin_night) == []
+
+
+async def test_a_job_arriving_after_another_claimed_the_run_leaves_it_alone(
+    db: asyncpg.Connection, redis: ArqRedis, shop: PartsShop
+) -> None:
+    run_id = await request(shop)
+    await redis.flushdb()
+    assert await claim_run(shop.dealer_id, run_id, 0) is None  # a first worker claimed it ...
+    # ... and a duplicate of its job comes before that worker locks the run to compute it.
+    assert await execute_run(shop.dealer_id, run_id, 0) == "busy"
+    run = await db.fetchrow("select status, attempts from reorder_run where id = $1", run_id)
+    assert (run["status"], run["attempts"]) == ("running", 1)
+    # The first worker never comes back: the run is recovered as its second attempt.
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert await recover_runs(later) == [(run_id, shop.dealer_id, 1)]
+    await drain(redis)
+    run = await db.fetchrow("select status, attempts from reorder_run where id = $1", run_id)
+    assert (run["status"], run["attempts"]) == ("done", 2)

@@ -90,7 +90,7 @@ export const en = {
     predecessor: '{{part}}: demand {{demand}}, {{available}} still on the shelf',
     season: 'Season',
     seasonApplied:
-      '{{from}} to {{to}} last year: {{qty}}; that year ({{yearFrom}} to {{yearTo}}): {{yearQty}}. Factor {{raw}}, bounded to {{factor}}.',
+      'The coming months last year ({{from}} – {{to}}): {{qty}} in {{days}} days; that whole year ({{yearFrom}} – {{yearTo}}): {{yearQty}} in {{yearDays}} days. Factor ({{qty}} / {{days}}) ÷ ({{yearQty}} / {{yearDays}}) = {{raw}}, bounded to 0.5 – 2: {{factor}}.',
     seasonNotApplied: 'No factor (1): less than a year of history or under 12 pieces that year.',
     forecast: 'Forecast and levels',
     perDay: 'Demand a day: {{mean}} × season {{factor}} = {{demand}} (spread {{sd}})',
@@ -216,7 +216,7 @@ export const zhCN: Messages<typeof en> = {
     predecessor: '{{part}}：需求{{demand}}，库存尚有{{available}}',
     season: '季节性',
     seasonApplied:
-      '去年{{from}}至{{to}}：{{qty}}；当年（{{yearFrom}}至{{yearTo}}）：{{yearQty}}。系数{{raw}}，限定后{{factor}}。',
+      '去年同期（{{from}}至{{to}}）：{{days}}天{{qty}}件；当年全年（{{yearFrom}}至{{yearTo}}）：{{yearDays}}天{{yearQty}}件。系数 ({{qty}} / {{days}}) ÷ ({{yearQty}} / {{yearDays}}) = {{raw}}，限定在0.5至2之间：{{factor}}。',
     seasonNotApplied: '不计季节系数（1）：历史不足一年或当年需求少于12件。',
     forecast: '预测与库存水平',
     perDay: '日需求：{{mean}} × 季节系数{{factor}} = {{demand}}（标准差{{sd}}）',

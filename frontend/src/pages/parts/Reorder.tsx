@@ -82,7 +82,14 @@ export function Reorder() {
       ) : (
         <>
           <RunPanel pending={pending} latest={latest} failed={failedAfterLatest ?? null} />
-          {latest && <Suggestions key={latest.id} run={latest} plans={plans} />}
+          {latest && (
+            <Suggestions
+              key={latest.id}
+              run={latest}
+              plans={plans}
+              onDecided={() => refetchRuns({ requestPolicy: 'network-only' })}
+            />
+          )}
         </>
       )}
     </div>
@@ -151,7 +158,16 @@ function RunPanel({
   );
 }
 
-function Suggestions({ run, plans }: { run: ReorderRunFieldsFragment; plans: boolean }) {
+function Suggestions({
+  run,
+  plans,
+  onDecided,
+}: {
+  run: ReorderRunFieldsFragment;
+  plans: boolean;
+  /** A suggestion was decided: the run's counts change. */
+  onDecided: () => void;
+}) {
   const { t } = useTranslation();
   const viewer = useViewer();
   const [filter, setFilter] = useState<Filter>('open');
@@ -189,6 +205,7 @@ function Suggestions({ run, plans }: { run: ReorderRunFieldsFragment; plans: boo
       setNotice({ text: t('parts.reorder.bulk.accepted', { orders: orders.map((o) => o.number).join(', ') }), orders });
       setSelected(new Set());
       refetch({ requestPolicy: 'network-only' });
+      onDecided();
     }
   };
 
@@ -198,6 +215,7 @@ function Suggestions({ run, plans }: { run: ReorderRunFieldsFragment; plans: boo
       setSelected(new Set());
       setReason('');
       refetch({ requestPolicy: 'network-only' });
+      onDecided();
     }
   };
 
@@ -285,77 +303,82 @@ function Suggestions({ run, plans }: { run: ReorderRunFieldsFragment; plans: boo
           {filter === 'open' && !search && run.summary.open === 0 ? t('parts.reorder.table.none') : t('parts.reorder.table.noneFiltered')}
         </p>
       ) : (
-        <table className="table reorder-table" data-testid="reorder-table">
-          <thead>
-            <tr>
-              {plans && (
-                <th scope="col">
-                  <input
-                    type="checkbox"
-                    aria-label={t('parts.reorder.table.selectAll')}
-                    checked={openRows.length > 0 && openRows.every((s) => selected.has(s.id))}
-                    onChange={(e) => setSelected(e.target.checked ? new Set(openRows.map((s) => s.id)) : new Set())}
+        <div className="table-scroll">
+          <table className="table reorder-table" data-testid="reorder-table">
+            <thead>
+              <tr>
+                {plans && (
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label={t('parts.reorder.table.selectAll')}
+                      checked={openRows.length > 0 && openRows.every((s) => selected.has(s.id))}
+                      onChange={(e) => setSelected(e.target.checked ? new Set(openRows.map((s) => s.id)) : new Set())}
+                    />
+                  </th>
+                )}
+                <th scope="col">{t('parts.reorder.table.part')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.onHand')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.reserved')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.onOrder')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.reorderPoint')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.orderUpTo')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.suggested')}</th>
+                <th scope="col" className="num">{t('parts.reorder.table.quantity')}</th>
+                <th scope="col">{t('parts.reorder.table.status')}</th>
+                <th scope="col">{t('parts.reorder.table.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <Fragment key={s.id}>
+                  <SuggestionRow
+                    suggestion={s}
+                    plans={plans}
+                    transfers={transfers}
+                    selected={selected.has(s.id)}
+                    onToggle={() => toggle(s.id)}
+                    whyOpen={open === s.id}
+                    onWhy={() => setOpen((o) => (o === s.id ? null : s.id))}
+                    onTransfer={() => setTransferFor((o) => (o === s.id ? null : s.id))}
+                    onDismissed={() => {
+                      refetch({ requestPolicy: 'network-only' });
+                      onDecided();
+                    }}
                   />
-                </th>
-              )}
-              <th scope="col">{t('parts.reorder.table.part')}</th>
-              <th scope="col">{t('parts.reorder.table.bin')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.onHand')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.reserved')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.onOrder')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.reorderPoint')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.orderUpTo')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.suggested')}</th>
-              <th scope="col" className="num">{t('parts.reorder.table.quantity')}</th>
-              <th scope="col">{t('parts.reorder.table.status')}</th>
-              <th scope="col">{t('parts.reorder.table.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <Fragment key={s.id}>
-                <SuggestionRow
-                  suggestion={s}
-                  plans={plans}
-                  transfers={transfers}
-                  selected={selected.has(s.id)}
-                  onToggle={() => toggle(s.id)}
-                  whyOpen={open === s.id}
-                  onWhy={() => setOpen((o) => (o === s.id ? null : s.id))}
-                  onTransfer={() => setTransferFor((o) => (o === s.id ? null : s.id))}
-                  onDismissed={() => refetch({ requestPolicy: 'network-only' })}
-                />
-                {open === s.id && (
-                  <tr className="detail-row">
-                    <td colSpan={plans ? 12 : 11}>
-                      <ReorderWhy suggestion={s} />
-                    </td>
-                  </tr>
-                )}
-                {transferFor === s.id && (
-                  <tr className="detail-row">
-                    <td colSpan={plans ? 12 : 11}>
-                      <TransferRequestForm
-                        suggestion={{ id: s.id, quantity: s.quantity, part: s.part ?? null, offers: s.transferOffers }}
-                        onClose={() => setTransferFor(null)}
-                        onDone={(transfer) => {
-                          setTransferFor(null);
-                          setNotice({
-                            text: t('parts.transfers.done.requested', {
-                              number: transfer.number,
-                              dealer: transfer.givingDealer.code,
-                            }),
-                          });
-                          refetch({ requestPolicy: 'network-only' });
-                        }}
-                      />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
+                  {open === s.id && (
+                    <tr className="detail-row">
+                      <td colSpan={plans ? 11 : 10}>
+                        <ReorderWhy suggestion={s} />
+                      </td>
+                    </tr>
+                  )}
+                  {transferFor === s.id && (
+                    <tr className="detail-row">
+                      <td colSpan={plans ? 11 : 10}>
+                        <TransferRequestForm
+                          suggestion={{ id: s.id, quantity: s.quantity, part: s.part ?? null, offers: s.transferOffers }}
+                          onClose={() => setTransferFor(null)}
+                          onDone={(transfer) => {
+                            setTransferFor(null);
+                            setNotice({
+                              text: t('parts.transfers.done.requested', {
+                                number: transfer.number,
+                                dealer: transfer.givingDealer.code,
+                              }),
+                            });
+                            refetch({ requestPolicy: 'network-only' });
+                            onDecided();
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {data?.reorderSuggestions.pageInfo.hasNextPage && (
         <div className="form-actions">
@@ -418,6 +441,11 @@ function SuggestionRow({
       )}
       <td>
         <PartName part={s.part} />
+        {s.stockItem?.binLocation && (
+          <div className="mono hint" title={t('parts.reorder.table.bin')}>
+            {s.stockItem.binLocation}
+          </div>
+        )}
         <div className="flags">
           {s.emergency && (
             <span className="pill pill-danger" data-testid="emergency">
@@ -431,7 +459,6 @@ function SuggestionRow({
           )}
         </div>
       </td>
-      <td className="mono">{s.stockItem?.binLocation || '—'}</td>
       <td className="num">{qty(s.onHand)}</td>
       <td className="num">{qty(s.reserved)}</td>
       <td className="num">{qty(s.onOrder)}</td>
@@ -457,31 +484,33 @@ function SuggestionRow({
         )}
       </td>
       <td className="actions">
-        <button
-          type="button"
-          className="button button-ghost button-small"
-          aria-expanded={whyOpen}
-          data-testid="why-toggle"
-          onClick={onWhy}
-        >
-          {whyOpen ? t('parts.reorder.table.hideWhy') : t('parts.reorder.table.why')}
-        </button>
-        {isOpen && transfers && s.transferOffers.length > 0 && (
-          <button type="button" className="button button-secondary button-small" data-testid="transfer-open" onClick={onTransfer}>
-            {t('parts.reorder.table.transfer')}
-          </button>
-        )}
-        {isOpen && plans && (
+        <div className="row-actions">
           <button
             type="button"
             className="button button-secondary button-small"
-            disabled={dismiss.pending}
-            data-testid="dismiss-one"
-            onClick={() => void dismiss.run({ input: { ids: [s.id], reason: '' } }).then((r) => r.data && onDismissed())}
+            aria-expanded={whyOpen}
+            data-testid="why-toggle"
+            onClick={onWhy}
           >
-            {t('parts.reorder.table.dismiss')}
+            {whyOpen ? t('parts.reorder.table.hideWhy') : t('parts.reorder.table.why')}
           </button>
-        )}
+          {isOpen && transfers && s.transferOffers.length > 0 && (
+            <button type="button" className="button button-secondary button-small" data-testid="transfer-open" onClick={onTransfer}>
+              {t('parts.reorder.table.transfer')}
+            </button>
+          )}
+          {isOpen && plans && (
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={dismiss.pending}
+              data-testid="dismiss-one"
+              onClick={() => void dismiss.run({ input: { ids: [s.id], reason: '' } }).then((r) => r.data && onDismissed())}
+            >
+              {t('parts.reorder.table.dismiss')}
+            </button>
+          )}
+        </div>
         <MutationError error={dismiss.error} />
       </td>
     </tr>

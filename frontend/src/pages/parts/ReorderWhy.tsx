@@ -13,6 +13,8 @@ export function ReorderWhy({ suggestion }: { suggestion: ReorderSuggestionFields
   const local = useLocalized();
   const { demand, season, forecast, stock, order } = suggestion.explanation;
   const day = (value: string) => dayText(value, i18n.language);
+  /** The day before an exclusive end: the last day counted. */
+  const lastDay = (value: string) => dayText(shift(value, -1), i18n.language);
   const source =
     forecast.leadTimeSource === 'SUPPLIER'
       ? t('parts.reorder.why.leadTimeSupplier', { supplier: forecast.supplier ?? '' })
@@ -65,11 +67,13 @@ export function ReorderWhy({ suggestion }: { suggestion: ReorderSuggestionFields
             {season.applied
               ? t('parts.reorder.why.seasonApplied', {
                   from: day(season.fromDay),
-                  to: day(season.toDay),
+                  to: lastDay(season.toDay),
                   qty: qty(season.qty),
+                  days: daysBetween(season.fromDay, season.toDay),
                   yearFrom: day(season.yearFrom),
-                  yearTo: day(season.yearTo),
+                  yearTo: lastDay(season.yearTo),
                   yearQty: qty(season.yearQty),
+                  yearDays: daysBetween(season.yearFrom, season.yearTo),
                   raw: qty(season.raw),
                   factor: qty(season.factor),
                 })
@@ -189,4 +193,17 @@ export function ReorderWhy({ suggestion }: { suggestion: ReorderSuggestionFields
       </div>
     </div>
   );
+}
+
+function utcDay(value: string): number {
+  const [y = 1970, m = 1, d = 1] = value.split('-').map(Number);
+  return Date.UTC(y, m - 1, d);
+}
+
+function shift(value: string, days: number): string {
+  return new Date(utcDay(value) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((utcDay(to) - utcDay(from)) / 86_400_000);
 }

@@ -79,7 +79,7 @@ export function Transfers() {
       )}
       <section className="panel">
         <div className="panel-header">
-          <div className="segmented" role="tablist" aria-label={t('parts.transfers.title')}>
+          <div className="segmented segmented-light" role="tablist" aria-label={t('parts.transfers.title')}>
             {(['GIVING', 'RECEIVING'] as const).map((value) => (
               <button
                 key={value}
@@ -123,32 +123,34 @@ export function Transfers() {
             {t('parts.transfers.table.none')}
           </p>
         ) : (
-          <table className="table" data-testid="transfers-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('parts.transfers.table.number')}</th>
-                <th scope="col">{t('parts.transfers.table.part')}</th>
-                <th scope="col">{side === 'GIVING' ? t('parts.transfers.table.to') : t('parts.transfers.table.from')}</th>
-                <th scope="col" className="num">{t('parts.transfers.table.quantity')}</th>
-                <th scope="col" className="num">{t('parts.transfers.table.unitCost')}</th>
-                <th scope="col">{t('parts.transfers.table.status')}</th>
-                <th scope="col">{t('parts.transfers.table.requested')}</th>
-                <th scope="col">{t('parts.transfers.table.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((transfer) => (
-                <TransferRow
-                  key={transfer.id}
-                  transfer={transfer}
-                  onDone={(text) => {
-                    setNotice(text);
-                    reload();
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table" data-testid="transfers-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('parts.transfers.table.number')}</th>
+                  <th scope="col">{t('parts.transfers.table.part')}</th>
+                  <th scope="col">{side === 'GIVING' ? t('parts.transfers.table.to') : t('parts.transfers.table.from')}</th>
+                  <th scope="col" className="num">{t('parts.transfers.table.quantity')}</th>
+                  <th scope="col" className="num">{t('parts.transfers.table.unitCost')}</th>
+                  <th scope="col">{t('parts.transfers.table.status')}</th>
+                  <th scope="col">{t('parts.transfers.table.requested')}</th>
+                  <th scope="col">{t('parts.transfers.table.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((transfer) => (
+                  <TransferRow
+                    key={transfer.id}
+                    transfer={transfer}
+                    onDone={(text) => {
+                      setNotice(text);
+                      reload();
+                    }}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {data?.partsTransfers.pageInfo.hasNextPage && (
           <div className="form-actions">
