@@ -237,3 +237,17 @@ async def test_disposal_waits_for_the_retention_days(
         str(created.id),
     )
     assert json.loads(audit)["status"] == "disposed"
+
+
+async def test_a_signature_once_given_cannot_be_rewritten(
+    db: asyncpg.Connection, parts_shop: PartsShop
+) -> None:
+    """Even the owner cannot edit or delete a signature in place (trigger, not grants)."""
+    write_off = await request_write_off(parts_shop)
+    post, capacity = SIGNERS[0]
+    await sign(parts_shop, write_off.id, post, capacity)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await db.execute("update write_off_signature set note = 'changed'")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await db.execute("delete from write_off_signature")
+    assert await db.fetchval("select count(*) from write_off_signature") == 1
