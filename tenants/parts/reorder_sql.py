@@ -315,20 +315,31 @@ region_pending as (
    where x.source_dealer_id in (select id from region) and x.status in ('requested', 'approved')
    group by 1, 2
 ),
+-- Stock that could be given at all: above its max, or slow moving (no issue, nor any
+-- movement, within the giver's slow_moving_days). Found in one pass over the region's
+-- items, before the parts wanted are joined.
+spare as (
+  select s.dealer_id, s.id, s.part_id, s.on_hand, s.max_qty,
+         coalesce(s.last_issue_at, s.last_movement_at)
+           < now() - make_interval(days => coalesce(ps.slow_moving_days, 180)) as slow_moving
+    from stock_item s
+    join region g on g.id = s.dealer_id
+    left join parts_settings ps on ps.dealer_id = s.dealer_id
+   where s.active and s.on_hand > 0
+     and (s.on_hand > s.max_qty
+          or coalesce(s.last_issue_at, s.last_movement_at)
+               < now() - make_interval(days => coalesce(ps.slow_moving_days, 180)))
+),
 stocked as (
   select f.key, g.id as dealer_id, g.code, g.name, g.name_zh, p.id as part_id,
          p.part_number, s.on_hand - coalesce(r.reserved, 0) as free, s.max_qty,
-         coalesce(t.pending, 0) as pending,
-         coalesce(s.last_issue_at, s.last_movement_at)
-           < now() - make_interval(days => coalesce(ps.slow_moving_days, 180)) as slow_moving
-    from family f
-    cross join region g
-    join stock_item s on s.dealer_id = g.id and s.part_id = f.part_id and s.active
+         coalesce(t.pending, 0) as pending, s.slow_moving
+    from spare s
+    join family f on f.part_id = s.part_id
+    join region g on g.id = s.dealer_id
     join part p on p.id = f.part_id
-    left join parts_settings ps on ps.dealer_id = g.id
     left join region_reserved r on r.dealer_id = s.dealer_id and r.stock_item_id = s.id
     left join region_pending t on t.dealer_id = s.dealer_id and t.part_id = s.part_id
-   where s.on_hand > 0
 ),
 offers as (
   select key, dealer_id, code, name, name_zh, part_id, part_number, slow_moving,

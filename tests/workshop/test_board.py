@@ -3,6 +3,7 @@ advisor, bay, jobs and the late / waiting-for-parts flags, in one query."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -212,6 +213,9 @@ async def test_board_is_one_query_whatever_the_number_of_orders(
         return await execute(self, query, *args, **kwargs)
 
     async def statements() -> int:
+        # Signing in touches staff_user, whose NOTIFY makes the policy store reload
+        # (debounced) a moment later; let it finish so only the board's statements count.
+        await asyncio.sleep(0.5)
         sent.clear()
         monkeypatch.setattr(asyncpg.connection.Connection, "_execute", counting)
         try:
