@@ -28,7 +28,8 @@ export async function openProfile({ locale = 'en-US', viewport = { width: 1360, 
     viewport,
     timeout: 60_000,
   });
-  context.setDefaultTimeout(15_000);
+  // Generous: a loaded two-core machine can take 20 s for a year of parts figures.
+  context.setDefaultTimeout(45_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
