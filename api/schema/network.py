@@ -202,6 +202,11 @@ class StaffUser(relay.Node):
         return [cls.from_row(r) if r else None for r in rows]
 
 
+async def staff_user(info: Info, user_id: int | None) -> StaffUser | None:
+    """The person behind an optional ``*_by`` column, batched by the user dataloader."""
+    return await load_one(info.context.loaders.user, StaffUser.from_row, user_id)
+
+
 @strawberry.type
 class Membership(relay.Node):
     """A person's roles at one dealer; several roles at once are normal (兼职)."""

@@ -18,7 +18,7 @@ from api.schema.catalog import LabourOperation, Part
 from api.schema.context import Info
 from api.schema.customers import Customer, Vehicle
 from api.schema.loaders import load_one
-from api.schema.network import StaffUser
+from api.schema.network import StaffUser, staff_user
 from api.schema.relay_conventions import decode_cursor, encode_cursor, page_size
 from api.schema.repair_order_loaders import order_loaders
 from tenants.service.orders.pricing import PAY_TYPES, Totals, cents
@@ -36,13 +36,6 @@ _WARRANTY_TYPES = "api.schema.warranty.claims_types"
 
 def _keys(node_ids: Iterable[str]) -> list[int]:
     return [int(n) if n.isdigit() else 0 for n in node_ids]
-
-
-async def _user(info: Info, user_id: int | None) -> StaffUser | None:
-    if user_id is None:
-        return None
-    row = await info.context.loaders.user.load(user_id)
-    return StaffUser.from_row(row) if row else None
 
 
 @strawberry.enum
@@ -244,11 +237,11 @@ class RepairOrderLine(relay.Node):
 
     @strawberry.field(description="The technician who reported this additional fault.")
     async def reported_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.reported_by_id)
+        return await staff_user(info, self.reported_by_id)
 
     @strawberry.field
     async def technician(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.technician_id)
+        return await staff_user(info, self.technician_id)
 
     @strawberry.field(
         description="Parts requests (领料单) of a part line; empty without parts_issue:read."
@@ -386,11 +379,11 @@ class QuotationRevision(relay.Node):
 
     @strawberry.field(description="Who prepared and sent it.")
     async def prepared_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.created_by_id)
+        return await staff_user(info, self.created_by_id)
 
     @strawberry.field
     async def supervisor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.supervisor_id)
+        return await staff_user(info, self.supervisor_id)
 
 
 @strawberry.type
@@ -451,7 +444,7 @@ class Walkaround:
 
     @strawberry.field
     async def recorded_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.recorded_by_id)
+        return await staff_user(info, self.recorded_by_id)
 
 
 @strawberry.type
@@ -478,7 +471,7 @@ class QualityCheck:
 
     @strawberry.field
     async def checked_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.checked_by_id)
+        return await staff_user(info, self.checked_by_id)
 
     @strawberry.field
     async def order(self, info: Info) -> RepairOrder | None:
@@ -522,7 +515,7 @@ class Settlement:
 
     @strawberry.field
     async def cashier(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.cashier_id)
+        return await staff_user(info, self.cashier_id)
 
     @strawberry.field
     async def order(self, info: Info) -> RepairOrder | None:
@@ -540,7 +533,7 @@ class OrderEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.actor_id)
+        return await staff_user(info, self.actor_id)
 
 
 @strawberry.type(description="A repair order (维修工单) from reception to delivery.")
@@ -630,11 +623,11 @@ class RepairOrder(relay.Node):
 
     @strawberry.field(description="The receiving advisor.")
     async def advisor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.advisor_id)
+        return await staff_user(info, self.advisor_id)
 
     @strawberry.field(description="Who delivers the car: the receiving advisor unless reassigned.")
     async def delivering_advisor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.delivering_advisor_id or self.advisor_id)
+        return await staff_user(info, self.delivering_advisor_id or self.advisor_id)
 
     @strawberry.field(description="Lines, all or of the given statuses.")
     async def lines(

@@ -14,8 +14,7 @@ from strawberry import relay
 
 from api.schema.catalog import Part
 from api.schema.context import Info
-from api.schema.loaders import load_one
-from api.schema.network import StaffUser
+from api.schema.network import StaffUser, staff_user
 from api.schema.parts.counts_loaders import LINE_ORDER, LINE_SQL, count_loaders
 from api.schema.relay_conventions import parse_global_id
 
@@ -71,10 +70,6 @@ def part_of(row: Any) -> Part:
 
 def node_keys(node_ids: Iterable[str]) -> list[int]:
     return [int(n) if n.isdigit() else 0 for n in node_ids]
-
-
-async def staff(info: Info, user_id: int | None) -> StaffUser | None:
-    return await load_one(info.context.loaders.user, StaffUser.from_row, user_id)
 
 
 @strawberry.type(description="One item on the count sheet.")
@@ -150,11 +145,11 @@ class StockCountLine(relay.Node):
 
     @strawberry.field
     async def counted_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.counted_by_id)
+        return await staff_user(info, self.counted_by_id)
 
     @strawberry.field(description="The person responsible, when a person is.")
     async def responsible_person(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.responsible_user_id)
+        return await staff_user(info, self.responsible_user_id)
 
 
 @strawberry.type(description="A stock count (盘点单) with the figures of its lines.")
@@ -283,15 +278,15 @@ class StockCount(relay.Node):
 
     @strawberry.field
     async def created_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.created_by_id)
+        return await staff_user(info, self.created_by_id)
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.submitted_by_id)
+        return await staff_user(info, self.submitted_by_id)
 
     @strawberry.field
     async def approved_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.approved_by_id)
+        return await staff_user(info, self.approved_by_id)
 
 
 @strawberry.type(description="A member of the dealer's staff, to name as responsible.")

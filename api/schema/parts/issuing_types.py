@@ -16,7 +16,7 @@ from strawberry import relay
 from api.schema.catalog import Part
 from api.schema.context import Info
 from api.schema.loaders import load_one
-from api.schema.network import StaffUser
+from api.schema.network import StaffUser, staff_user
 from api.schema.parts.stock_loaders import stock_loaders
 from api.schema.parts.stock_types import StockItem
 from tenants.parts.issuing import SIGNATURES
@@ -58,10 +58,6 @@ class IssueOldPart(Enum):
 class RequestSignature(Enum):
     COUNTERSIGN = "countersign"
     WARRANTY = "warranty"
-
-
-async def _user(info: Info, user_id: int | None) -> StaffUser | None:
-    return await load_one(info.context.loaders.user, StaffUser.from_row, user_id)
 
 
 @strawberry.type(description="A parts request (领料单) for one repair-order line.")
@@ -168,23 +164,23 @@ class PartsRequest(relay.Node):
 
     @strawberry.field(description="The technician who asked for the part.")
     async def requested_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.requested_by_id)
+        return await staff_user(info, self.requested_by_id)
 
     @strawberry.field(description="The advisor who countersigned.")
     async def countersigned_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.countersigned_by_id)
+        return await staff_user(info, self.countersigned_by_id)
 
     @strawberry.field(description="The claims specialist who signed a warranty request.")
     async def warranty_signed_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.warranty_signed_by_id)
+        return await staff_user(info, self.warranty_signed_by_id)
 
     @strawberry.field(description="The keeper who issued.")
     async def issued_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.issued_by_id)
+        return await staff_user(info, self.issued_by_id)
 
     @strawberry.field(description="Who cancelled or refused it.")
     async def closed_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.closed_by_id)
+        return await staff_user(info, self.closed_by_id)
 
     @strawberry.field
     async def part(self, info: Info) -> Part | None:

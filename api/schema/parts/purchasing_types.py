@@ -17,7 +17,7 @@ from strawberry import relay
 from api.schema.catalog import Part
 from api.schema.context import Info
 from api.schema.loaders import load_one
-from api.schema.network import StaffUser
+from api.schema.network import StaffUser, staff_user
 from api.schema.parts.purchasing_access import (
     ORDER_READERS,
     RECEIPT_READERS,
@@ -33,10 +33,6 @@ ZERO = Decimal(0)
 
 def _keys(node_ids: Iterable[str]) -> list[int]:
     return [int(n) if n.isdigit() else 0 for n in node_ids]
-
-
-async def _user(info: Info, user_id: int | None) -> StaffUser | None:
-    return await load_one(info.context.loaders.user, StaffUser.from_row, user_id)
 
 
 async def _part(info: Info, part_id: int) -> Part | None:
@@ -210,7 +206,7 @@ class PurchaseOrderEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.actor_id)
+        return await staff_user(info, self.actor_id)
 
 
 @strawberry.type(
@@ -359,31 +355,31 @@ class PurchaseOrder(relay.Node):
 
     @strawberry.field(description="The planner who drafted it.")
     async def created_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.created_by_id)
+        return await staff_user(info, self.created_by_id)
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.submitted_by_id)
+        return await staff_user(info, self.submitted_by_id)
 
     @strawberry.field(description="The parts manager who reviewed it (审核).")
     async def reviewed_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.reviewed_by_id)
+        return await staff_user(info, self.reviewed_by_id)
 
     @strawberry.field(description="Who approved it (审批).")
     async def approved_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.approved_by_id)
+        return await staff_user(info, self.approved_by_id)
 
     @strawberry.field(description="The purchaser who placed it.")
     async def ordered_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.ordered_by_id)
+        return await staff_user(info, self.ordered_by_id)
 
     @strawberry.field(description="Who last rejected it.")
     async def rejected_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.rejected_by_id)
+        return await staff_user(info, self.rejected_by_id)
 
     @strawberry.field
     async def cancelled_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.cancelled_by_id)
+        return await staff_user(info, self.cancelled_by_id)
 
     @strawberry.field
     async def viewer_actions(self, info: Info) -> PurchaseOrderActions:
@@ -496,11 +492,11 @@ class TransportDamageClaim(relay.Node):
 
     @strawberry.field
     async def created_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.created_by_id)
+        return await staff_user(info, self.created_by_id)
 
     @strawberry.field(description="Who recorded the settlement or rejection.")
     async def closed_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.closed_by_id)
+        return await staff_user(info, self.closed_by_id)
 
 
 @strawberry.type(description="One part of a delivery: shipped, counted, accepted, refused.")
@@ -587,7 +583,7 @@ class PartsReceiptLine(relay.Node):
 
     @strawberry.field
     async def counted_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.counted_by_id)
+        return await staff_user(info, self.counted_by_id)
 
     @strawberry.field
     async def claims(self, info: Info) -> list[TransportDamageClaim]:
@@ -654,19 +650,19 @@ class PartsReceipt(relay.Node):
 
     @strawberry.field(description="Who opened it when the delivery arrived.")
     async def received_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.received_by_id)
+        return await staff_user(info, self.received_by_id)
 
     @strawberry.field(description="First inspection: the purchaser, against the shipping list.")
     async def shipping_list_checked_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.checked_by_id)
+        return await staff_user(info, self.checked_by_id)
 
     @strawberry.field
     async def posted_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.posted_by_id)
+        return await staff_user(info, self.posted_by_id)
 
     @strawberry.field(description="Third inspection: shelving confirmed.")
     async def shelved_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.shelved_by_id)
+        return await staff_user(info, self.shelved_by_id)
 
 
 @strawberry.type(description="A part to order now, with the numbers behind the quantity.")

@@ -14,8 +14,8 @@ from strawberry import relay
 
 from api.schema.catalog import Part
 from api.schema.context import Info
-from api.schema.network import StaffUser
-from api.schema.parts.counts_types import node_keys, part_of, staff
+from api.schema.network import StaffUser, staff_user
+from api.schema.parts.counts_types import node_keys, part_of
 from api.schema.parts.write_offs_loaders import write_off_loaders
 from policies.catalog import WRITE_OFF_CAPACITIES
 from policies.store import Subject
@@ -73,7 +73,7 @@ class WriteOffSignature:
 
     @strawberry.field
     async def signer(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.signer_id)
+        return await staff_user(info, self.signer_id)
 
 
 @strawberry.type(description="One capacity of the signatures panel.")
@@ -97,7 +97,7 @@ class WriteOffLossShare:
 
     @strawberry.field
     async def person(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.user_id)
+        return await staff_user(info, self.user_id)
 
 
 @strawberry.type(description="A write-off (报损单) of one part.")
@@ -267,12 +267,12 @@ class WriteOff(relay.Node):
 
     @strawberry.field
     async def requested_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.requested_by_id)
+        return await staff_user(info, self.requested_by_id)
 
     @strawberry.field(description="The warehouse keeper named on the request (shares the loss).")
     async def warehouse_keeper(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.keeper_id)
+        return await staff_user(info, self.keeper_id)
 
     @strawberry.field
     async def disposed_by(self, info: Info) -> StaffUser | None:
-        return await staff(info, self.disposed_by_id)
+        return await staff_user(info, self.disposed_by_id)

@@ -16,7 +16,7 @@ from api.schema.catalog import LabourOperation, Part
 from api.schema.context import Info
 from api.schema.customers import Vehicle
 from api.schema.loaders import load_one
-from api.schema.network import Manufacturer, StaffUser
+from api.schema.network import Manufacturer, StaffUser, staff_user
 from api.schema.relay_conventions import global_id
 from api.schema.repair_order_loaders import order_loaders
 from api.schema.repair_orders import RepairOrder, RepairOrderLine
@@ -30,10 +30,6 @@ from tenants.warranty.warnings import WarrantyWarning as WarningRow
 
 def _keys(node_ids: Iterable[str]) -> list[int]:
     return [int(n) if n.isdigit() else 0 for n in node_ids]
-
-
-async def _user(info: Info, user_id: int | None) -> StaffUser | None:
-    return await load_one(info.context.loaders.user, StaffUser.from_row, user_id)
 
 
 @strawberry.enum(description="Why a part failed, as the claims specialist judges it.")
@@ -304,7 +300,7 @@ class WarrantyLineAssessment:
 
     @strawberry.field
     async def assessed_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.assessed_by_id)
+        return await staff_user(info, self.assessed_by_id)
 
 
 @strawberry.enum
@@ -589,7 +585,7 @@ class WarrantyClaimFile(relay.Node):
 
     @strawberry.field
     async def uploaded_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.uploaded_by_id)
+        return await staff_user(info, self.uploaded_by_id)
 
 
 @strawberry.type(description="One status change of a claim (append-only history).")
@@ -603,7 +599,7 @@ class WarrantyClaimEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.actor_id)
+        return await staff_user(info, self.actor_id)
 
 
 @strawberry.type(description="An answer of the manufacturer to a submission.")
@@ -752,12 +748,12 @@ class WarrantyClaim(relay.Node):
 
     @strawberry.field(description="Who built it.")
     async def created_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.created_by_id)
+        return await staff_user(info, self.created_by_id)
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.submitted_by_id)
+        return await staff_user(info, self.submitted_by_id)
 
     @strawberry.field(description="The service manager who determined goodwill.")
     async def goodwill_determined_by(self, info: Info) -> StaffUser | None:
-        return await _user(info, self.goodwill_by_id)
+        return await staff_user(info, self.goodwill_by_id)
