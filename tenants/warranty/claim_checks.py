@@ -3,15 +3,16 @@ with a stable code the screens translate and the API returns.
 
 Blocking (the claim cannot be submitted):
   NO_LINES, COMPLAINT_MISSING, CAUSE_MISSING, CORRECTION_MISSING (the 3C),
-  CAUSAL_PART_MISSING (standard and goodwill claims: the manufacturer charges the
-  supplier through it), LINE_WITHDRAWN (the order line was declined or cancelled),
-  LINE_NOT_WARRANTY (its pay type changed), PART_NOT_ISSUED (less of the part was
-  issued to the order line than is claimed), HOURS_FAR_ABOVE_STANDARD (more than
-  1.5 times the standard hours: beyond that the manufacturer rejects the labour
-  outright, so the claim must carry the standard or a justified smaller excess),
-  DUPLICATE_CLAIM (another live claim of the dealer for the same VIN and fault code
-  within the policy's duplicate window), OUTSIDE_TERMS / ELIGIBILITY_UNDECIDED (a line
-  not covered or not decidable; goodwill claims only warn), CLAIM_TYPE_MISMATCH (a
+  CAUSAL_PART_MISSING (standard and goodwill claims: the manufacturer charges the supplier
+  through it), LINE_WITHDRAWN (the order line was declined or cancelled),
+  LINE_NOT_WARRANTY (its pay type changed), PART_NOT_ISSUED (less of the part was issued
+  to the order line than is claimed), HOURS_FAR_ABOVE_STANDARD (more than 1.5 times the
+  standard hours: beyond that the manufacturer rejects the labour outright, so the claim
+  must carry the standard or a justified smaller excess), DUPLICATE_CLAIM (another live
+  claim of the dealer for the same VIN and fault code within the policy's duplicate
+  window), DUPLICATE_CLAIM_ELSEWHERE (the same, submitted at another dealer of the
+  manufacturer: the manufacturer pays a fault once), OUTSIDE_TERMS / ELIGIBILITY_UNDECIDED
+  (a line not covered or not decidable; goodwill claims only warn), CLAIM_TYPE_MISMATCH (a
   covered line claimed under the wrong type: a recall line in a standard claim, say),
   PAST_DEADLINE (first submission later than the policy's claim deadline after the
   repair), FILES_REQUIRED (the policy wants files and there are none).
@@ -93,7 +94,11 @@ select c.*, coalesce(wp.claim_deadline_days, 30) as claim_deadline_days,
          where x.dealer_id = c.dealer_id and x.id <> c.id and x.vin = c.vin
            and x.fault_code = c.fault_code and x.status <> 'cancelled'
            and abs(x.fault_date - c.fault_date) <= coalesce(wp.duplicate_window_days, 90))
-         as duplicates
+         as duplicates,
+       (select array_agg(distinct n.dealer_code) from warranty_network_claims(c.dealer_id, c.vin) n
+         where n.fault_code = c.fault_code
+           and abs(n.fault_date - c.fault_date) <= coalesce(wp.duplicate_window_days, 90))
+         as duplicates_elsewhere
   from warranty_claim c
   join repair_order o on o.dealer_id = c.dealer_id and o.id = c.repair_order_id
   join dealer d on d.id = c.dealer_id
@@ -218,6 +223,18 @@ def _claim_issues(claim: Any, has_lines: bool) -> list[Issue]:
                 f"Same VIN and fault as {', '.join(claim['duplicates'])}",
                 params={
                     "claimNumbers": list(claim["duplicates"]),
+                    "windowDays": claim["duplicate_window_days"],
+                },
+            )
+        )
+    if claim["duplicates_elsewhere"]:
+        issues.append(
+            Issue(
+                "DUPLICATE_CLAIM_ELSEWHERE",
+                True,
+                f"Same VIN and fault claimed at {', '.join(claim['duplicates_elsewhere'])}",
+                params={
+                    "dealerCodes": sorted(claim["duplicates_elsewhere"]),
                     "windowDays": claim["duplicate_window_days"],
                 },
             )

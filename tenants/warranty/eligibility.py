@@ -131,10 +131,15 @@ select line.*,
      limit 1
   ) term on true
   left join lateral (
-    select c.number from warranty_claim c
-     where c.dealer_id = line.dealer_id and c.vin = line.vin and c.claim_type = 'first_service'
-       and c.status not in ('cancelled', 'rejected') and c.repair_order_id <> line.repair_order_id
-     order by c.id limit 1
+    (select c.number from warranty_claim c
+      where c.dealer_id = line.dealer_id and c.vin = line.vin and c.claim_type = 'first_service'
+        and c.status not in ('cancelled', 'rejected') and c.repair_order_id <> line.repair_order_id
+      order by c.id limit 1)
+    union all
+    (select n.dealer_code from warranty_network_claims(line.dealer_id, line.vin) n
+      where n.claim_type = 'first_service' and n.status <> 'rejected'
+      order by n.fault_date limit 1)
+     limit 1
   ) used on true
   left join lateral (
     select c.id, c.code, c.kind, c.title, c.title_zh, c.starts_on, c.ends_on, c.operation_id
