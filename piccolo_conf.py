@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "tenants.parts.piccolo_app",
         "tenants.service.piccolo_app",
         "tenants.warranty.piccolo_app",
+        "tenants.care.piccolo_app",
     ]
 )

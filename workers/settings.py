@@ -7,7 +7,13 @@ from typing import Any, ClassVar
 from arq import cron, func
 
 from tenants.database import close_pool, start_pool
-from workers import warranty_delivery
+from workers import (
+    care_complaints,
+    care_reminders,
+    care_reports,
+    care_revisits,
+    warranty_delivery,
+)
 from workers.housekeeping import purge_sessions
 from workers.parts_reorder import RUN_TIMEOUT_SECONDS, reorder_run, reorder_schedule
 from workers.redis import QUEUE_NAME, redis_settings
@@ -31,12 +37,20 @@ class WorkerSettings:
         *warranty_delivery.FUNCTIONS,
         func(reorder_run, timeout=RUN_TIMEOUT_SECONDS),
         reorder_schedule,
+        *care_revisits.FUNCTIONS,
+        *care_complaints.FUNCTIONS,
+        *care_reminders.FUNCTIONS,
+        *care_reports.FUNCTIONS,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(purge_sessions, minute={17}, run_at_startup=False),
         cron(scrap_old_parts_after_retention, minute={43}, run_at_startup=False),
         *warranty_delivery.CRON_JOBS,
         cron(reorder_schedule, minute=set(range(2, 60, 5)), run_at_startup=True),
+        *care_revisits.CRON_JOBS,
+        *care_complaints.CRON_JOBS,
+        *care_reminders.CRON_JOBS,
+        *care_reports.CRON_JOBS,
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -17,6 +17,7 @@ from api.schema.appointments import (
 )
 from api.schema.approval_link import ApprovalLinkMutation, ApprovalLinkQuery
 from api.schema.audit import AuditEntry, AuditQuery
+from api.schema.care import CareMutation, CareQuery
 from api.schema.catalog import CatalogQuery, LabourOperation, Part
 from api.schema.customers import Customer, CustomersMutation, CustomersQuery, Vehicle
 from api.schema.error_codes import ErrorCodes
@@ -73,6 +74,7 @@ Query = merge_types(
         MeasuresQuery,
         PartsQuery,
         WarrantyQuery,
+        CareQuery,
     ),
 )
 Mutation = merge_types(
@@ -88,6 +90,7 @@ Mutation = merge_types(
         WorkshopMutation,
         PartsMutation,
         WarrantyMutation,
+        CareMutation,
     ),
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))

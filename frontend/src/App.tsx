@@ -33,6 +33,18 @@ const ShipmentBuilder = lazy(() => import('./pages/warranty/ShipmentBuilder').th
 const ShipmentPackingList = lazy(() => import('./pages/warranty/ShipmentPackingList').then((m) => ({ default: m.ShipmentPackingList })));
 const OldPartInspection = lazy(() => import('./pages/warranty/OldPartInspection').then((m) => ({ default: m.OldPartInspection })));
 const SettlementPayments = lazy(() => import('./pages/warranty/SettlementPayments').then((m) => ({ default: m.SettlementPayments })));
+const RevisitQueue = lazy(() => import('./pages/care/RevisitQueue').then((m) => ({ default: m.RevisitQueue })));
+const RevisitCall = lazy(() => import('./pages/care/RevisitCall').then((m) => ({ default: m.RevisitCall })));
+const ContactChecks = lazy(() => import('./pages/care/ContactChecks').then((m) => ({ default: m.ContactChecks })));
+const CareSettings = lazy(() => import('./pages/care/CareSettings').then((m) => ({ default: m.CareSettings })));
+const ComplaintList = lazy(() => import('./pages/care/ComplaintList').then((m) => ({ default: m.ComplaintList })));
+const ComplaintNew = lazy(() => import('./pages/care/ComplaintNew').then((m) => ({ default: m.ComplaintNew })));
+const ComplaintPage = lazy(() => import('./pages/care/ComplaintPage').then((m) => ({ default: m.ComplaintPage })));
+const RegionComplaints = lazy(() => import('./pages/care/RegionComplaints').then((m) => ({ default: m.RegionComplaints })));
+const ReminderTargets = lazy(() => import('./pages/care/ReminderTargets').then((m) => ({ default: m.ReminderTargets })));
+const CareMeasures = lazy(() => import('./pages/care/CareMeasures').then((m) => ({ default: m.CareMeasures })));
+const CareReports = lazy(() => import('./pages/care/CareReports').then((m) => ({ default: m.CareReports })));
+const CareReportPage = lazy(() => import('./pages/care/CareReportPage').then((m) => ({ default: m.CareReportPage })));
 const PurchaseOrders = lazy(() => import('./pages/parts/PurchaseOrders').then((m) => ({ default: m.PurchaseOrders })));
 const PurchaseOrderNew = lazy(() => import('./pages/parts/PurchaseOrderNew').then((m) => ({ default: m.PurchaseOrderNew })));
 const PurchaseOrderPage = lazy(() => import('./pages/parts/PurchaseOrderPage').then((m) => ({ default: m.PurchaseOrderPage })));
@@ -147,6 +159,18 @@ function Screens() {
         />
         <Route path="warranty/inspection" element={guarded(requirement('/warranty/inspection'), <OldPartInspection />)} />
         <Route path="warranty/settlement" element={guarded(requirement('/warranty/settlement'), <SettlementPayments />)} />
+        <Route path="care/revisits" element={guarded(requirement('/care/revisits'), <RevisitQueue />)} />
+        <Route path="care/revisits/:id" element={guarded({ object: 'revisit', action: 'read' }, <RevisitCall />)} />
+        <Route path="care/contact-checks" element={guarded(requirement('/care/contact-checks'), <ContactChecks />)} />
+        <Route path="care/complaints" element={guarded(requirement('/care/complaints'), <ComplaintList />)} />
+        <Route path="care/complaints/new" element={guarded({ object: 'complaint', action: 'create' }, <ComplaintNew />)} />
+        <Route path="care/complaints/:id" element={guarded({ object: 'complaint', action: 'read' }, <ComplaintPage />)} />
+        <Route path="care/reminders" element={guarded(requirement('/care/reminders'), <ReminderTargets />)} />
+        <Route path="care/measures" element={guarded(requirement('/care/measures'), <CareMeasures />)} />
+        <Route path="care/reports" element={guarded(requirement('/care/reports'), <CareReports />)} />
+        <Route path="care/reports/:id" element={guarded(requirement('/care/reports'), <CareReportPage />)} />
+        <Route path="care/settings" element={guarded(requirement('/care/settings'), <CareSettings />)} />
+        <Route path="region/complaints" element={guarded(requirement('/region/complaints'), <RegionComplaints />)} />
         <Route path="staff" element={guarded(requirement('/staff'), <Staff />)} />
         <Route path="audit-log" element={guarded(requirement('/audit-log'), <AuditLog />)} />
         <Route path="*" element={<NotFound />} />

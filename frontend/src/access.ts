@@ -37,6 +37,14 @@ export interface NavEntry {
     | 'nav.oldPartShipments'
     | 'nav.oldPartInspection'
     | 'nav.warrantySettlement'
+    | 'nav.revisits'
+    | 'nav.contactChecks'
+    | 'nav.complaints'
+    | 'nav.reminders'
+    | 'nav.careMeasures'
+    | 'nav.careReports'
+    | 'nav.careSettings'
+    | 'nav.regionComplaints'
     | 'nav.staff'
     | 'nav.auditLog';
   /** Shown only to viewers holding this permission; null: everyone signed in. */
@@ -194,6 +202,55 @@ export const NAVIGATION: readonly NavEntry[] = [
     testId: 'nav-warranty-settlement',
   },
   {
+    path: '/care/revisits',
+    label: 'nav.revisits',
+    requires: { object: 'revisit', action: 'record' },
+    testId: 'nav-revisits',
+  },
+  {
+    path: '/care/contact-checks',
+    label: 'nav.contactChecks',
+    requires: { object: 'revisit', action: 'check_contact' },
+    testId: 'nav-contact-checks',
+  },
+  {
+    path: '/care/complaints',
+    label: 'nav.complaints',
+    requires: { object: 'complaint', action: 'read' },
+    testId: 'nav-complaints',
+  },
+  {
+    path: '/care/reminders',
+    label: 'nav.reminders',
+    requires: { object: 'reminder', action: 'read' },
+    testId: 'nav-reminders',
+  },
+  {
+    path: '/care/measures',
+    label: 'nav.careMeasures',
+    requires: { object: 'revisit', action: 'read' },
+    testId: 'nav-care-measures',
+  },
+  {
+    path: '/care/reports',
+    label: 'nav.careReports',
+    requires: { object: 'report', action: 'read' },
+    testId: 'nav-care-reports',
+  },
+  {
+    path: '/care/settings',
+    label: 'nav.careSettings',
+    requires: { object: 'care_settings', action: 'read' },
+    testId: 'nav-care-settings',
+  },
+  {
+    path: '/region/complaints',
+    label: 'nav.regionComplaints',
+    requires: { object: 'complaint', action: 'read_severe' },
+    scope: 'region',
+    testId: 'nav-region-complaints',
+  },
+  {
     path: '/staff',
     label: 'nav.staff',
     requires: { object: 'network.staff', action: 'read' },
@@ -207,9 +264,12 @@ export const NAVIGATION: readonly NavEntry[] = [
   },
 ];
 
-/** The heading an entry sits under: the parts screens (paths under /parts/) form one group. */
-export function navGroup(entry: NavEntry): 'nav.partsGroup' | null {
-  return entry.path.startsWith('/parts/') ? 'nav.partsGroup' : null;
+/** The heading an entry sits under: the parts screens (paths under /parts/) form one group,
+ * the customer-care screens (under /care/) another. */
+export function navGroup(entry: NavEntry): 'nav.partsGroup' | 'nav.careGroup' | null {
+  if (entry.path.startsWith('/parts/')) return 'nav.partsGroup';
+  if (entry.path.startsWith('/care/')) return 'nav.careGroup';
+  return null;
 }
 
 /** Whether the viewer works here as an overseer: through a region or the manufacturer. */

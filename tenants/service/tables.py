@@ -53,6 +53,7 @@ class Customer(Table, tablename="customer"):
     email = Text(null=True)
     address = Text()
     wechat = Text()
+    alt_phone = Text()
     advisor_user_id = BigInt(null=True)
     lost = Boolean()
     notes = Text()
@@ -70,6 +71,7 @@ class Vehicle(Table, tablename="vehicle"):
     model_year = Integer(null=True)
     colour = Text()
     sale_date = Date(null=True)
+    insurance_expires_on = Date(null=True)
     created_at = Timestamptz()
 
 

@@ -1,5 +1,6 @@
 // English messages. The shape of this object is the type every other language must fill.
 import { partsEn } from './parts';
+import { careEn } from './care';
 import { warrantyEn } from './warranty';
 
 const en = {
@@ -86,6 +87,15 @@ const en = {
     oldPartShipments: 'Old-part shipments',
     oldPartInspection: 'Old-part inspection',
     warrantySettlement: 'Warranty settlement',
+    careGroup: 'Customer care',
+    revisits: 'Follow-up calls',
+    contactChecks: 'Contact checks',
+    complaints: 'Complaints',
+    reminders: 'Reminders & targets',
+    careMeasures: 'Care measures',
+    careReports: 'Care reports',
+    careSettings: 'Follow-up & complaint rules',
+    regionComplaints: 'Region severe complaints',
     staff: 'Staff & headcount',
     auditLog: 'Audit log',
   },
@@ -675,6 +685,7 @@ const en = {
   },
   parts: partsEn,
   warranty: warrantyEn,
+  care: careEn,
 };
 
 export default en;

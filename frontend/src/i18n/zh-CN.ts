@@ -2,6 +2,7 @@
 import type { Messages } from './types';
 import type en from './en';
 import { partsZhCN } from './parts';
+import { careZhCN } from './care';
 import { warrantyZhCN } from './warranty';
 
 const zhCN: Messages<typeof en> = {
@@ -88,6 +89,15 @@ const zhCN: Messages<typeof en> = {
     oldPartShipments: '旧件回运',
     oldPartInspection: '旧件鉴定',
     warrantySettlement: '三包费用结算',
+    careGroup: '客户服务',
+    revisits: '回访',
+    contactChecks: '回访信息核实',
+    complaints: '投诉',
+    reminders: '提醒与预约目标',
+    careMeasures: '客服指标',
+    careReports: '客服报表',
+    careSettings: '回访与投诉规则',
+    regionComplaints: '大区强烈投诉',
     staff: '员工与岗位编制',
     auditLog: '审计日志',
   },
@@ -677,6 +687,7 @@ const zhCN: Messages<typeof en> = {
   },
   parts: partsZhCN,
   warranty: warrantyZhCN,
+  care: careZhCN,
 };
 
 export default zhCN;
