@@ -164,6 +164,14 @@ function ClaimSummary({ claim }: { claim: Claim }) {
             {claim.submittedAt && (
               <div className="muted">
                 <When at={claim.submittedAt} /> · {t('warranty.claims.detail.submissions')}: {claim.submissionCount}
+                {can(viewer, 'warranty_claim', 'submit') && (
+                  <>
+                    {' · '}
+                    <Link to={`/warranty/deliveries?claim=${encodeURIComponent(claim.id)}`} data-testid="claim-deliveries-link">
+                      {t('warranty.claims.detail.deliveries')}
+                    </Link>
+                  </>
+                )}
               </div>
             )}
           </dd>
