@@ -83,6 +83,7 @@ export function ClaimPage() {
 
 function ClaimSummary({ claim }: { claim: Claim }) {
   const { t } = useTranslation();
+  const viewer = useViewer();
   const local = useLocalized();
   return (
     <section className="panel">
