@@ -90,6 +90,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
         "[green]seeded[/green] warranty terms demo: policy, part groups, a recall and a"
         f" campaign, sale dates ({terms.added} rows added, {terms.changed} changed)"
     )
+    from tenants.care import demo as care_demo
+
+    care = asyncio.run(care_demo.seed())
+    out.print(
+        "[green]seeded[/green] customer care demo: follow-up calls, surveys, complaints,"
+        f" today's revisit queue ({care.added} rows added, {care.changed} changed)"
+    )
     out.print(
         f"demo password: [bold]{demo.DEMO_PASSWORD}[/bold]   e.g. advisor.sh01, manager.sh01,"
         f" rm.east, warranty.hx  (`dealernet users` lists all)"
