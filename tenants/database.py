@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import asyncpg
 from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 APP_ROLE = "dealernet_app"
 """Role the application runs as; owns nothing, so RLS always applies to it."""
@@ -140,6 +140,50 @@ def current_transaction() -> ActiveTransaction | None:
     return _active.get()
 
 
+async def _discard(db: PostgresEngine, connection: Any) -> None:
+    """Close a connection whose state is unknown and give its slot back to the pool
+    (a no-op when Piccolo already released it)."""
+    try:
+        connection.terminate()
+    except asyncpg.InterfaceError:
+        return  # already back in the pool
+    if db.pool is not None:
+        await db.pool.release(connection)
+
+
+@asynccontextmanager
+async def _safe_transaction(db: PostgresEngine) -> AsyncIterator[PostgresTransaction]:
+    """Piccolo's transaction, without its two leaks.
+
+    graphql-core cancels sibling resolvers when a field fails. Cancelled between taking
+    the connection and returning from ``BEGIN``, Piccolo's ``__aenter__`` never reaches
+    ``__aexit__``; a failed rollback or commit in ``__aexit__`` skips the release. Either
+    way the connection stayed checked out, idle in transaction, until the pool closed
+    (forever, in a test session's teardown). Here such a connection is closed and its
+    slot returned instead."""
+    tx = db.transaction()
+    try:
+        await tx.__aenter__()
+    except BaseException:
+        connection = getattr(tx, "connection", None)
+        if connection is not None:
+            await _discard(db, connection)
+        raise
+    try:
+        yield tx
+    except BaseException as exc:
+        try:
+            await tx.__aexit__(type(exc), exc, exc.__traceback__)
+        except BaseException:
+            await _discard(db, tx.connection)
+        raise
+    try:
+        await tx.__aexit__(None, None, None)
+    except BaseException:
+        await _discard(db, tx.connection)
+        raise
+
+
 @asynccontextmanager
 async def tenant_transaction(
     scope: TenantScope, *, fresh: bool = False
@@ -160,7 +204,7 @@ async def tenant_transaction(
     db = engine()
     outer = db.current_transaction.set(None)
     try:
-        async with db.transaction() as tx:
+        async with _safe_transaction(db) as tx:
             connection: asyncpg.Connection = tx.connection
             await connection.execute(
                 "select set_config('app.dealer_ids', $1, true),"
