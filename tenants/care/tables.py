@@ -167,6 +167,18 @@ class CareReport(Table, tablename="care_report"):
     note = Text()
 
 
+class CareReminderRun(Table, tablename="care_reminder_run"):
+    id = BigSerial(primary_key=True)
+    dealer_id = BigInt()
+    as_of = Date()
+    trigger = Text()
+    inserted = Integer()
+    refreshed = Integer()
+    expired = Integer()
+    requested_by = BigInt(null=True)
+    generated_at = Timestamptz()
+
+
 ALL: list[type[Table]] = [
     CareSettings,
     Revisit,
@@ -175,5 +187,6 @@ ALL: list[type[Table]] = [
     Complaint,
     ComplaintAction,
     CareReminder,
+    CareReminderRun,
     CareReport,
 ]
