@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "tenants.service.piccolo_app",
         "tenants.warranty.piccolo_app",
         "tenants.care.piccolo_app",
+        "tenants.oversight.piccolo_app",
     ]
 )

@@ -250,6 +250,8 @@ _PERMISSION_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("report", "submit_monthly", "Submit monthly reports", "提交月报"),
     ("dealer_audit", "read", "View dealer audits and scores", "查看巡查考核"),
     ("dealer_audit", "create", "Audit and score dealers", "巡查考核经销商"),
+    ("dealer_audit", "respond", "Answer audit findings with the fix", "整改巡查问题"),
+    ("kpi_target", "manage", "Set the manufacturer's KPI targets", "制定厂家考核目标"),
 )
 
 PERMISSIONS: Mapping[tuple[str, str], Permission] = MappingProxyType(
@@ -450,7 +452,7 @@ _ROLE_LIST: tuple[Role, ...] = (
             "quality_feedback: read submit", "revisit: read assign check_contact",
             "care_settings: read manage",
             "complaint: read create resolve close", "reminder: read", "campaign: read notify",
-            "report: read submit_monthly", "dealer_audit: read",
+            "report: read submit_monthly", "dealer_audit: read respond",
         ),
         frozenset({
             "aftersales_targets", "process_discipline", "staff_reviews", "major_complaints",
@@ -715,7 +717,7 @@ _ROLE_LIST: tuple[Role, ...] = (
             "parts_plan: read", "purchase_order: read", "parts_transfer: read",
             "warranty_claim: read", "warranty_review: read decide", "quality_feedback: read",
             "revisit: read", "complaint: read read_severe", "report: read",
-            "dealer_audit: read create",
+            "dealer_audit: read create", "kpi_target: manage",
         ),
         frozenset({"dealer_oversight", "dealer_audits", "warranty_review"}),
     ),

@@ -29,6 +29,11 @@ REFERENCE_TABLES: frozenset[str] = frozenset(
         "warranty_part_group_term",
         "campaign",
         "campaign_vehicle",
+        # The manufacturer's oversight standards: KPI targets, the audit checklist and
+        # technical bulletins, the same for every dealer of the brand.
+        "kpi_target",
+        "audit_checklist_item",
+        "technical_bulletin",
     }
 )
 """Network tables shared by all dealers; Citus reference tables."""

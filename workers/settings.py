@@ -12,6 +12,8 @@ from workers import (
     care_reminders,
     care_reports,
     care_revisits,
+    oversight_kpis,
+    oversight_reports,
     warranty_delivery,
 )
 from workers.housekeeping import purge_sessions
@@ -41,6 +43,8 @@ class WorkerSettings:
         *care_complaints.FUNCTIONS,
         *care_reminders.FUNCTIONS,
         *care_reports.FUNCTIONS,
+        *oversight_kpis.FUNCTIONS,
+        *oversight_reports.FUNCTIONS,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(purge_sessions, minute={17}, run_at_startup=False),
@@ -51,6 +55,8 @@ class WorkerSettings:
         *care_complaints.CRON_JOBS,
         *care_reminders.CRON_JOBS,
         *care_reports.CRON_JOBS,
+        *oversight_kpis.CRON_JOBS,
+        *oversight_reports.CRON_JOBS,
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -31,6 +31,7 @@ from api.schema.network import (
     Region,
     StaffUser,
 )
+from api.schema.oversight import OversightMutation, OversightQuery
 from api.schema.parts import PartsMutation, PartsQuery
 from api.schema.parts.issuing_types import PartsRequest
 from api.schema.parts.stock_types import StockItem, StockMovement
@@ -75,6 +76,7 @@ Query = merge_types(
         PartsQuery,
         WarrantyQuery,
         CareQuery,
+        OversightQuery,
     ),
 )
 Mutation = merge_types(
@@ -91,6 +93,7 @@ Mutation = merge_types(
         PartsMutation,
         WarrantyMutation,
         CareMutation,
+        OversightMutation,
     ),
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))

@@ -186,6 +186,13 @@ const NAVIGATION = [
   ['report:read', 'Care reports', '客服报表'],
   ['care_settings:read', 'Follow-up & complaint rules', '回访与投诉规则'],
   ['complaint:read_severe@region', 'Region severe complaints', '大区强烈投诉'],
+  ['kpi:read@region', 'Region dashboard', '大区看板'],
+  ['kpi:read@region', 'Outlier dealers', '异常经销商'],
+  ['quality_feedback:read', 'Quality feedback', '质量信息反馈'],
+  ['dealer_audit:read', 'Dealer audits', '巡查考核'],
+  ['campaign:read', 'Recalls & campaigns', '召回与服务活动'],
+  ['bulletin:read', 'Technical bulletins', '技术通报'],
+  ['report:read', 'Monthly reports', '月报'],
   ['network.staff:read', 'Staff & headcount', '员工与岗位编制'],
   ['audit_log:read', 'Audit log', '审计日志'],
 ];

@@ -45,6 +45,17 @@ const ReminderTargets = lazy(() => import('./pages/care/ReminderTargets').then((
 const CareMeasures = lazy(() => import('./pages/care/CareMeasures').then((m) => ({ default: m.CareMeasures })));
 const CareReports = lazy(() => import('./pages/care/CareReports').then((m) => ({ default: m.CareReports })));
 const CareReportPage = lazy(() => import('./pages/care/CareReportPage').then((m) => ({ default: m.CareReportPage })));
+const RegionDashboard = lazy(() => import('./pages/oversight/RegionDashboard').then((m) => ({ default: m.RegionDashboard })));
+const DealerDrilldown = lazy(() => import('./pages/oversight/DealerDrilldown').then((m) => ({ default: m.DealerDrilldown })));
+const Outliers = lazy(() => import('./pages/oversight/Outliers').then((m) => ({ default: m.Outliers })));
+const QualityFeedback = lazy(() => import('./pages/oversight/QualityFeedback').then((m) => ({ default: m.QualityFeedback })));
+const AuditList = lazy(() => import('./pages/oversight/AuditList').then((m) => ({ default: m.AuditList })));
+const AuditPage = lazy(() => import('./pages/oversight/AuditPage').then((m) => ({ default: m.AuditPage })));
+const Campaigns = lazy(() => import('./pages/oversight/Campaigns').then((m) => ({ default: m.Campaigns })));
+const CampaignPage = lazy(() => import('./pages/oversight/CampaignPage').then((m) => ({ default: m.CampaignPage })));
+const Bulletins = lazy(() => import('./pages/oversight/Bulletins').then((m) => ({ default: m.Bulletins })));
+const MonthlyReports = lazy(() => import('./pages/oversight/MonthlyReports').then((m) => ({ default: m.MonthlyReports })));
+const MonthlyReportPage = lazy(() => import('./pages/oversight/MonthlyReportPage').then((m) => ({ default: m.MonthlyReportPage })));
 const PurchaseOrders = lazy(() => import('./pages/parts/PurchaseOrders').then((m) => ({ default: m.PurchaseOrders })));
 const PurchaseOrderNew = lazy(() => import('./pages/parts/PurchaseOrderNew').then((m) => ({ default: m.PurchaseOrderNew })));
 const PurchaseOrderPage = lazy(() => import('./pages/parts/PurchaseOrderPage').then((m) => ({ default: m.PurchaseOrderPage })));
@@ -171,6 +182,17 @@ function Screens() {
         <Route path="care/reports/:id" element={guarded(requirement('/care/reports'), <CareReportPage />)} />
         <Route path="care/settings" element={guarded(requirement('/care/settings'), <CareSettings />)} />
         <Route path="region/complaints" element={guarded(requirement('/region/complaints'), <RegionComplaints />)} />
+        <Route path="oversight/dashboard" element={guarded(requirement('/oversight/dashboard'), <RegionDashboard />)} />
+        <Route path="oversight/dealers/:id" element={guarded({ object: 'kpi', action: 'read' }, <DealerDrilldown />)} />
+        <Route path="oversight/outliers" element={guarded(requirement('/oversight/outliers'), <Outliers />)} />
+        <Route path="oversight/quality" element={guarded(requirement('/oversight/quality'), <QualityFeedback />)} />
+        <Route path="oversight/audits" element={guarded(requirement('/oversight/audits'), <AuditList />)} />
+        <Route path="oversight/audits/:id" element={guarded(requirement('/oversight/audits'), <AuditPage />)} />
+        <Route path="oversight/campaigns" element={guarded(requirement('/oversight/campaigns'), <Campaigns />)} />
+        <Route path="oversight/campaigns/:id" element={guarded(requirement('/oversight/campaigns'), <CampaignPage />)} />
+        <Route path="oversight/bulletins" element={guarded(requirement('/oversight/bulletins'), <Bulletins />)} />
+        <Route path="oversight/monthly-reports" element={guarded(requirement('/oversight/monthly-reports'), <MonthlyReports />)} />
+        <Route path="oversight/monthly-reports/:id" element={guarded(requirement('/oversight/monthly-reports'), <MonthlyReportPage />)} />
         <Route path="staff" element={guarded(requirement('/staff'), <Staff />)} />
         <Route path="audit-log" element={guarded(requirement('/audit-log'), <AuditLog />)} />
         <Route path="*" element={<NotFound />} />

@@ -45,6 +45,13 @@ export interface NavEntry {
     | 'nav.careReports'
     | 'nav.careSettings'
     | 'nav.regionComplaints'
+    | 'nav.regionDashboard'
+    | 'nav.outliers'
+    | 'nav.qualityFeedback'
+    | 'nav.audits'
+    | 'nav.campaigns'
+    | 'nav.bulletins'
+    | 'nav.monthlyReports'
     | 'nav.staff'
     | 'nav.auditLog';
   /** Shown only to viewers holding this permission; null: everyone signed in. */
@@ -251,6 +258,50 @@ export const NAVIGATION: readonly NavEntry[] = [
     testId: 'nav-region-complaints',
   },
   {
+    path: '/oversight/dashboard',
+    label: 'nav.regionDashboard',
+    requires: { object: 'kpi', action: 'read' },
+    scope: 'region',
+    testId: 'nav-region-dashboard',
+  },
+  {
+    path: '/oversight/outliers',
+    label: 'nav.outliers',
+    requires: { object: 'kpi', action: 'read' },
+    scope: 'region',
+    testId: 'nav-outliers',
+  },
+  {
+    path: '/oversight/quality',
+    label: 'nav.qualityFeedback',
+    requires: { object: 'quality_feedback', action: 'read' },
+    testId: 'nav-quality-feedback',
+  },
+  {
+    path: '/oversight/audits',
+    label: 'nav.audits',
+    requires: { object: 'dealer_audit', action: 'read' },
+    testId: 'nav-audits',
+  },
+  {
+    path: '/oversight/campaigns',
+    label: 'nav.campaigns',
+    requires: { object: 'campaign', action: 'read' },
+    testId: 'nav-campaigns',
+  },
+  {
+    path: '/oversight/bulletins',
+    label: 'nav.bulletins',
+    requires: { object: 'bulletin', action: 'read' },
+    testId: 'nav-bulletins',
+  },
+  {
+    path: '/oversight/monthly-reports',
+    label: 'nav.monthlyReports',
+    requires: { object: 'report', action: 'read' },
+    testId: 'nav-monthly-reports',
+  },
+  {
     path: '/staff',
     label: 'nav.staff',
     requires: { object: 'network.staff', action: 'read' },
@@ -265,10 +316,11 @@ export const NAVIGATION: readonly NavEntry[] = [
 ];
 
 /** The heading an entry sits under: the parts screens (paths under /parts/) form one group,
- * the customer-care screens (under /care/) another. */
-export function navGroup(entry: NavEntry): 'nav.partsGroup' | 'nav.careGroup' | null {
+ * the customer-care screens (under /care/) another, manufacturer oversight (under /oversight/) a third. */
+export function navGroup(entry: NavEntry): 'nav.partsGroup' | 'nav.careGroup' | 'nav.oversightGroup' | null {
   if (entry.path.startsWith('/parts/')) return 'nav.partsGroup';
   if (entry.path.startsWith('/care/')) return 'nav.careGroup';
+  if (entry.path.startsWith('/oversight/')) return 'nav.oversightGroup';
   return null;
 }
 

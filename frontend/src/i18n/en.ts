@@ -1,6 +1,7 @@
 // English messages. The shape of this object is the type every other language must fill.
 import { partsEn } from './parts';
 import { careEn } from './care';
+import { oversightEn } from './oversight';
 import { warrantyEn } from './warranty';
 
 const en = {
@@ -96,6 +97,14 @@ const en = {
     careReports: 'Care reports',
     careSettings: 'Follow-up & complaint rules',
     regionComplaints: 'Region severe complaints',
+    oversightGroup: 'Manufacturer oversight',
+    regionDashboard: 'Region dashboard',
+    outliers: 'Outlier dealers',
+    qualityFeedback: 'Quality feedback',
+    audits: 'Dealer audits',
+    campaigns: 'Recalls & campaigns',
+    bulletins: 'Technical bulletins',
+    monthlyReports: 'Monthly reports',
     staff: 'Staff & headcount',
     auditLog: 'Audit log',
   },
@@ -198,11 +207,13 @@ const en = {
     quality_feedback: 'Quality feedback',
     revisit: 'Follow-up calls',
     complaint: 'Complaints',
+    care_settings: 'Follow-up and complaint rules',
     reminder: 'Customer reminders',
     campaign: 'Recalls and campaigns',
     bulletin: 'Technical bulletins',
     report: 'Reports',
     dealer_audit: 'Dealer audits',
+    kpi_target: 'Manufacturer KPI targets',
   },
 
   common: {
@@ -686,6 +697,7 @@ const en = {
   parts: partsEn,
   warranty: warrantyEn,
   care: careEn,
+  oversight: oversightEn,
 };
 
 export default en;

@@ -3,6 +3,7 @@ import type { Messages } from './types';
 import type en from './en';
 import { partsZhCN } from './parts';
 import { careZhCN } from './care';
+import { oversightZhCN } from './oversight';
 import { warrantyZhCN } from './warranty';
 
 const zhCN: Messages<typeof en> = {
@@ -98,6 +99,14 @@ const zhCN: Messages<typeof en> = {
     careReports: '客服报表',
     careSettings: '回访与投诉规则',
     regionComplaints: '大区强烈投诉',
+    oversightGroup: '厂家督导',
+    regionDashboard: '大区看板',
+    outliers: '异常经销商',
+    qualityFeedback: '质量信息反馈',
+    audits: '巡查考核',
+    campaigns: '召回与服务活动',
+    bulletins: '技术通报',
+    monthlyReports: '月报',
     staff: '员工与岗位编制',
     auditLog: '审计日志',
   },
@@ -200,11 +209,13 @@ const zhCN: Messages<typeof en> = {
     quality_feedback: '质量信息反馈',
     revisit: '回访',
     complaint: '投诉',
+    care_settings: '回访与投诉规则',
     reminder: '客户提醒',
     campaign: '召回与服务活动',
     bulletin: '技术通报',
     report: '报表',
     dealer_audit: '巡查考核',
+    kpi_target: '厂家考核目标',
   },
 
   common: {
@@ -688,6 +699,7 @@ const zhCN: Messages<typeof en> = {
   parts: partsZhCN,
   warranty: warrantyZhCN,
   care: careZhCN,
+  oversight: oversightZhCN,
 };
 
 export default zhCN;
