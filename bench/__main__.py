@@ -2,7 +2,8 @@
 
 ``--write docs/performance.md`` also replaces the figures between the markers there;
 ``--profile`` profiles the GraphQL board in-process (cProfile) instead; ``--only`` runs
-one benchmark; ``--full`` runs the reorder benchmark at its full size (a region of 50
+one benchmark (``region_dashboard``: issue 7's regional dashboard over 200 dealers);
+``--full`` runs the reorder benchmark at its full size (a region of 50
 dealers instead of 5).
 """
 
@@ -60,18 +61,39 @@ def run_claims(args: argparse.Namespace) -> int:
     return 0 if result.consistent else 1
 
 
+def run_region_dashboard(args: argparse.Namespace) -> int:
+    from bench import region_dashboard
+
+    result = asyncio.run(region_dashboard.run(dealers=args.region_dealers))
+    figures = region_dashboard.report(result)
+    print(figures)
+    if args.write:
+        write(
+            args.write,
+            figures,
+            "<!-- bench:region-dashboard:start -->",
+            "<!-- bench:region-dashboard:end -->",
+        )
+    return 0 if result.consistent else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--write", type=Path, help="update the figures in this Markdown file")
     parser.add_argument("--profile", action="store_true", help="profile the GraphQL board")
-    parser.add_argument("--only", choices=("board", "reorder", "claims"), help="run one benchmark")
+    parser.add_argument(
+        "--only",
+        choices=("board", "reorder", "claims", "region_dashboard"),
+        help="run one benchmark",
+    )
     parser.add_argument("--claims", type=int, default=400, help="claims: claims to deliver")
     parser.add_argument(
         "--full", action="store_true", help="reorder: a region of 50 dealers (default 5)"
     )
     parser.add_argument("--reorder-dealers", type=int, help="reorder: dealers in the region")
+    parser.add_argument("--region-dealers", type=int, default=200, help="region_dashboard: dealers")
     parser.add_argument("--reorder-parts", type=int, default=20_000, help="reorder: parts")
     args = parser.parse_args(argv)
     if args.profile:
@@ -91,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= run_reorder(args)
     if args.only in (None, "claims"):
         status |= run_claims(args)
+    if args.only in (None, "region_dashboard"):
+        status |= run_region_dashboard(args)
     return status
 
 
