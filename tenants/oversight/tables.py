@@ -91,6 +91,7 @@ class DealerAuditFinding(Table, tablename="dealer_audit_finding"):
     due_on = Date()
     status = Text()
     response = Text()
+    review_note = Text()
     responded_by = BigInt(null=True)
     responded_at = Timestamptz(null=True)
     verified_by = BigInt(null=True)
