@@ -25,6 +25,7 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth.principal import DEALER_HEADER, authenticate
+from api.oversight_campaign_vins import ROUTES as CAMPAIGN_VIN_ROUTES
 from api.schema import schema
 from api.schema.context import Context
 from api.schema.error_codes import RETRY_AFTER_SECONDS, UNAVAILABLE
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             warranty_callback,
             *WARRANTY_FILE_ROUTES,
+            *CAMPAIGN_VIN_ROUTES,
             *_frontend_routes(settings.frontend_dist),
         ],
         lifespan=[lifespan],

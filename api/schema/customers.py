@@ -22,6 +22,7 @@ from tenants.service.plates import display_plate, is_new_energy
 
 if TYPE_CHECKING:
     from api.schema.appointments import Appointment
+    from api.schema.oversight.campaigns_types import VehicleCampaign
     from api.schema.warranty.claims_types import WarrantyCampaign, WarrantyWarning
 
 _WARRANTY_TYPES = "api.schema.warranty.claims_types"
@@ -211,6 +212,17 @@ class Vehicle(relay.Node):
         from api.schema.warranty.claims_fields import vehicle_campaigns
 
         return await vehicle_campaigns(info, self.id)
+
+    @strawberry.field(
+        description="Open recalls and service campaigns on this VIN: the reception banner"
+        " (one click adds the operation: addCampaignOperation)."
+    )
+    async def open_campaigns(
+        self, info: Info
+    ) -> list[Annotated[VehicleCampaign, strawberry.lazy("api.schema.oversight.campaigns_types")]]:
+        from api.schema.oversight.vehicle_campaigns import open_campaigns
+
+        return await open_campaigns(info, self.vin)
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ import asyncpg
 
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.oversight.campaign_completion import complete_for_order
 from tenants.service.board_events import publish_board_change
 from tenants.service.mileage import record_mileage
 
@@ -176,4 +177,5 @@ async def deliver(
         request_id=request_id,
     )
     await transition(tx, order_id, "delivered", "delivered to the customer", request_id=request_id)
+    await complete_for_order(tx, order_id, request_id=request_id)
     return row

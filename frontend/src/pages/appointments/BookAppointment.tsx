@@ -19,12 +19,15 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { CampaignFlag } from '../oversight/CampaignFlag';
 
 interface Item {
   key: string;
   operation: OperationFieldsFragment | null;
   description: string;
   hours: string;
+  /** Added from an open campaign's banner: booked as a CAMPAIGN item. */
+  campaign?: boolean;
 }
 
 const CHANNELS: AppointmentChannel[] = ['PHONE', 'WALK_IN', 'ONLINE', 'OUTBOUND', 'WECHAT'];
@@ -77,7 +80,11 @@ export function BookAppointment() {
         customerRequest: request.trim(),
         items: items.map((i) =>
           i.operation
-            ? { kind: i.operation.kind === 'MAINTENANCE' ? 'MAINTENANCE' : 'FAULT', operationId: i.operation.id, description: i.description }
+            ? {
+                kind: i.campaign ? 'CAMPAIGN' : i.operation.kind === 'MAINTENANCE' ? 'MAINTENANCE' : 'FAULT',
+                operationId: i.operation.id,
+                description: i.description,
+              }
             : { kind: 'FAULT', description: i.description, hours: i.hours || null },
         ),
         waitForParts,
@@ -118,6 +125,23 @@ export function BookAppointment() {
             <h2>{t('customerForm.customer')}</h2>
           </div>
           <VehiclePicker chosen={chosen} onChosen={setChosen} />
+          {chosen && (
+            <CampaignFlag
+              vehicleId={chosen.vehicle.id}
+              onAddItem={(c) => {
+                const op = c.operation;
+                if (!op) return;
+                const item: Item = {
+                  key: `c-${c.campaignId}`,
+                  operation: { ...op, kind: 'REPAIR' },
+                  description: `${c.code} ${local(c.title, c.titleZh)}`,
+                  hours: op.standardHours,
+                  campaign: true,
+                };
+                setItems((list) => [...list, item]);
+              }}
+            />
+          )}
         </section>
 
         <section className="panel">

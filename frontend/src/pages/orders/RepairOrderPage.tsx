@@ -6,6 +6,7 @@ import { can } from '../../access';
 import { StatusPill, When } from '../../components/Bits';
 import { ErrorPanel, Loading } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
+import { CampaignFlag } from '../oversight/CampaignFlag';
 import { useAction } from '../../api/useAction';
 import { MutationError } from '../../components/Mutation';
 import {
@@ -134,6 +135,7 @@ export function RepairOrderPage() {
           )}
         </dl>
       </section>
+      {order.vehicle && <CampaignFlag vehicleId={order.vehicle.id} orderId={order.id} onAdded={reload} />}
       <OrderLines {...props} />
       <TotalsPanel order={order} />
       <ClaimOrderPanel orderId={order.id} />

@@ -21,6 +21,7 @@ import {
 } from '../../gql/graphql';
 import { useLocalized } from '../../localize';
 import { useViewer } from '../../session';
+import { CampaignFlag } from '../oversight/CampaignFlag';
 import { VehicleWarrantyWarnings } from '../warranty/ClaimBits';
 
 const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
@@ -174,6 +175,7 @@ function FromAppointment({ id, onBack }: { id: string; onBack: () => void }) {
           {appointment.customer?.name} · {appointment.customer?.phone}
         </span>
       </div>
+      {appointment.vehicle && <CampaignFlag vehicleId={appointment.vehicle.id} />}
       {appointment.vehicle && <VehicleWarrantyWarnings vehicleId={appointment.vehicle.id} />}
       <ArrivalFields mileage={mileage} setMileage={setMileage} description={text} setDescription={setDescription} />
       <MutationError error={open.error} />
@@ -242,6 +244,7 @@ function WalkIn() {
               {t('customerForm.change')}
             </button>
           </div>
+          <CampaignFlag vehicleId={existing.id} />
           <VehicleWarrantyWarnings vehicleId={existing.id} />
         </>
       ) : !fresh ? (
