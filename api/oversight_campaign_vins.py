@@ -15,9 +15,9 @@ from litestar import Request, Response, post
 from litestar.exceptions import ClientException
 from litestar.params import FromPath
 
+from api.rest_access import dealer_scope, error_response, rest_principal
 from api.schema.errors import ApiError
 from api.schema.relay_conventions import parse_global_id
-from api.warranty_files import _error, _principal, _scope
 from policies.store import PolicyStore
 from tenants.database import tenant_transaction
 from tenants.errors import ServiceError
@@ -35,7 +35,7 @@ UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
 async def upload_campaign_vins(
     request: Request[Any, Any, Any], campaign_id: FromPath[str]
 ) -> Response[dict[str, Any]]:
-    found = await _principal(request)
+    found = await rest_principal(request)
     if isinstance(found, Response):
         return found
     principal = found
@@ -44,18 +44,18 @@ async def upload_campaign_vins(
     if principal.dealer_id not in principal.allowed_dealer_ids or not store.allowed(
         principal.subject, principal.dealer_id, "campaign", "manage"
     ):
-        return _error(
+        return error_response(
             "Missing permission campaign:manage", code="FORBIDDEN", permission="campaign:manage"
         )
     try:
         campaign = parse_global_id(campaign_id, "Campaign", "campaignId")
     except ApiError as exc:
-        return _error(exc.message, **(exc.extensions or {}))
+        return error_response(exc.message, **(exc.extensions or {}))
     try:
         content = await request.body()
     except ClientException as exc:
         if exc.status_code == 413:
-            return _error(
+            return error_response(
                 "A VIN file may have at most 5 MB",
                 code="PAYLOAD_TOO_LARGE",
                 rule="file_too_large",
@@ -64,12 +64,12 @@ async def upload_campaign_vins(
         raise
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     try:
-        async with tenant_transaction(_scope(principal)) as tx:
+        async with tenant_transaction(dealer_scope(principal)) as tx:
             report = await campaigns.import_vins(
                 tx, principal.dealer_id, campaign, content, request_id=request_id
             )
     except ServiceError as exc:
-        return _error(exc.message, **exc.extensions)
+        return error_response(exc.message, **exc.extensions)
     return Response(
         {
             "data": {

@@ -22,46 +22,17 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import ClientException
 from litestar.params import FromPath
 
-from api.auth.principal import Principal, authenticate
+from api.auth.principal import Principal
+from api.rest_access import dealer_scope, error_response, rest_principal
 from api.schema.errors import ApiError
 from api.schema.relay_conventions import global_id, parse_global_id
 from policies.store import PolicyStore
-from tenants.database import TenantScope, tenant_transaction
+from tenants.database import tenant_transaction
 from tenants.errors import ServiceError
 from tenants.warranty import claim_files
 
 UPLOAD_LIMIT = claim_files.MAX_BYTES + 64 * 1024
 """The file plus room for nothing else: the body is the file."""
-
-_STATUS = {
-    "UNAUTHENTICATED": 401,
-    "FORBIDDEN": 403,
-    "DEALER_REQUIRED": 400,
-    "NOT_FOUND": 404,
-    "BAD_USER_INPUT": 400,
-    "PAYLOAD_TOO_LARGE": 413,
-}
-
-
-def _error(message: str, **extensions: Any) -> Response[dict[str, Any]]:
-    return Response(
-        {"errors": [{"message": message, "extensions": extensions}]},
-        status_code=(
-            413
-            if extensions.get("rule") == "file_too_large"
-            else _STATUS.get(str(extensions.get("code")), 400)
-        ),
-    )
-
-
-async def _principal(request: Request[Any, Any, Any]) -> Principal | Response[dict[str, Any]]:
-    store: PolicyStore = request.app.state.policies
-    auth = await authenticate(request.headers, request.cookies, store, method=request.method)
-    if auth.principal is None:
-        return _error(auth.problem or "Sign in first", code="UNAUTHENTICATED")
-    if auth.principal.dealer_id is None:
-        return _error("No dealer selected", code="DEALER_REQUIRED")
-    return auth.principal
 
 
 def _allowed(request: Request[Any, Any, Any], principal: Principal, action: str) -> bool:
@@ -70,27 +41,18 @@ def _allowed(request: Request[Any, Any, Any], principal: Principal, action: str)
     return store.allowed(principal.subject, principal.dealer_id, "warranty_claim", action)
 
 
-def _scope(principal: Principal) -> TenantScope:
-    assert principal.dealer_id is not None
-    return TenantScope.of(
-        (principal.dealer_id,),
-        user_id=principal.user_id,
-        api_key_id=principal.api_key.id if principal.api_key else None,
-    )
-
-
 @post(
     "/api/warranty/claims/{claim_id:str}/files", request_max_body_size=UPLOAD_LIMIT, status_code=201
 )
 async def upload_claim_file(
     request: Request[Any, Any, Any], claim_id: FromPath[str]
 ) -> Response[dict[str, Any]]:
-    found = await _principal(request)
+    found = await rest_principal(request)
     if isinstance(found, Response):
         return found
     principal = found
     if not _allowed(request, principal, "create"):
-        return _error(
+        return error_response(
             "Missing permission warranty_claim:create",
             code="FORBIDDEN",
             permission="warranty_claim:create",
@@ -98,12 +60,12 @@ async def upload_claim_file(
     try:
         claim = parse_global_id(claim_id, "WarrantyClaim", "claimId")
     except ApiError as exc:
-        return _error(exc.message, **(exc.extensions or {}))
+        return error_response(exc.message, **(exc.extensions or {}))
     try:
         content = await request.body()
     except ClientException as exc:
         if exc.status_code == 413:
-            return _error(
+            return error_response(
                 "A file may have at most 10 MB",
                 code="PAYLOAD_TOO_LARGE",
                 rule="file_too_large",
@@ -114,7 +76,7 @@ async def upload_claim_file(
     kind = request.headers.get("content-type", "")
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     try:
-        async with tenant_transaction(_scope(principal)) as tx:
+        async with tenant_transaction(dealer_scope(principal)) as tx:
             assert principal.dealer_id is not None
             stored = await claim_files.add_file(
                 tx,
@@ -126,7 +88,7 @@ async def upload_claim_file(
                 request_id=request_id,
             )
     except ServiceError as exc:
-        return _error(exc.message, **exc.extensions)
+        return error_response(exc.message, **exc.extensions)
     file_id = global_id("WarrantyClaimFile", stored.id)
     return Response(
         {
@@ -147,22 +109,22 @@ async def upload_claim_file(
 async def download_claim_file(
     request: Request[Any, Any, Any], file_id: FromPath[int]
 ) -> Response[Any]:
-    found = await _principal(request)
+    found = await rest_principal(request)
     if isinstance(found, Response):
         return found
     principal = found
     if not _allowed(request, principal, "read"):
-        return _error(
+        return error_response(
             "Missing permission warranty_claim:read",
             code="FORBIDDEN",
             permission="warranty_claim:read",
         )
     try:
-        async with tenant_transaction(_scope(principal), fresh=True) as tx:
+        async with tenant_transaction(dealer_scope(principal), fresh=True) as tx:
             assert principal.dealer_id is not None
             row = await claim_files.file_content(tx.connection, principal.dealer_id, file_id)
     except ServiceError as exc:
-        return _error(exc.message, **exc.extensions)
+        return error_response(exc.message, **exc.extensions)
     return Response(
         bytes(row["content"]),
         media_type=row["content_type"],
