@@ -97,6 +97,14 @@ def cmd_seed(args: argparse.Namespace) -> int:
         "[green]seeded[/green] customer care demo: follow-up calls, surveys, complaints,"
         f" today's revisit queue ({care.added} rows added, {care.changed} changed)"
     )
+    from tenants.oversight import demo as oversight_demo
+
+    oversight = asyncio.run(oversight_demo.seed())
+    out.print(
+        "[green]seeded[/green] manufacturer oversight demo: KPI targets, audit checklist and"
+        " audits, a bulletin and its recall, monthly reports"
+        f" ({oversight.added} rows added, {oversight.changed} changed)"
+    )
     out.print(
         f"demo password: [bold]{demo.DEMO_PASSWORD}[/bold]   e.g. advisor.sh01, manager.sh01,"
         f" rm.east, warranty.hx  (`dealernet users` lists all)"
