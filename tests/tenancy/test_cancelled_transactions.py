@@ -48,10 +48,11 @@ async def test_a_cancelled_query_releases_its_connection(
 
     for _ in range(50):
         free = db_pool.get_idle_size() + (db_pool.get_max_size() - db_pool.get_size())
-        if free == free_before and await _idle_in_transaction(owner) == 0:
+        if free >= free_before and await _idle_in_transaction(owner) == 0:
             break
         await asyncio.sleep(0.1)
-    assert free == free_before
+    # Another test's connection may come back meanwhile (more free), none may go missing.
+    assert free >= free_before
     assert await _idle_in_transaction(owner) == 0
     async with tenant_transaction(TenantScope.of([1]), fresh=True) as tx:
         assert await tx.connection.fetchval("select 1") == 1
