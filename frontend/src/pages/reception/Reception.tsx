@@ -176,7 +176,7 @@ function FromAppointment({ id, onBack }: { id: string; onBack: () => void }) {
         </span>
       </div>
       {appointment.vehicle && <CampaignFlag vehicleId={appointment.vehicle.id} />}
-      {appointment.vehicle && <VehicleWarrantyWarnings vehicleId={appointment.vehicle.id} />}
+      {appointment.vehicle && <VehicleWarrantyWarnings vehicleId={appointment.vehicle.id} withCampaigns={false} />}
       <ArrivalFields mileage={mileage} setMileage={setMileage} description={text} setDescription={setDescription} />
       <MutationError error={open.error} />
       <div className="form-actions">
@@ -245,7 +245,7 @@ function WalkIn() {
             </button>
           </div>
           <CampaignFlag vehicleId={existing.id} />
-          <VehicleWarrantyWarnings vehicleId={existing.id} />
+          <VehicleWarrantyWarnings vehicleId={existing.id} withCampaigns={false} />
         </>
       ) : !fresh ? (
         <div className="form-grid">

@@ -202,8 +202,9 @@ export function WarrantyWarningsList({
   );
 }
 
-/** A vehicle's 三包预警 fetched by its id: reception and appointments show it before work starts. */
-export function VehicleWarrantyWarnings({ vehicleId }: { vehicleId: string }) {
+/** A vehicle's 三包预警 fetched by its id: reception and appointments show it before work starts.
+ * `withCampaigns={false}` where the campaign banner (with its one-click operation) stands beside it. */
+export function VehicleWarrantyWarnings({ vehicleId, withCampaigns = true }: { vehicleId: string; withCampaigns?: boolean }) {
   const [{ data, error, fetching }] = useQuery({
     query: VehicleWarrantyWarningsDocument,
     variables: { id: vehicleId },
@@ -213,5 +214,11 @@ export function VehicleWarrantyWarnings({ vehicleId }: { vehicleId: string }) {
   if (fetching && !data) return <Loading />;
   const vehicle = data?.node?.__typename === 'Vehicle' ? data.node : null;
   if (!vehicle) return null;
-  return <WarrantyWarningsList warnings={vehicle.warrantyWarnings} campaigns={vehicle.openWarrantyCampaigns} showNone={false} />;
+  return (
+    <WarrantyWarningsList
+      warnings={vehicle.warrantyWarnings}
+      campaigns={withCampaigns ? vehicle.openWarrantyCampaigns : []}
+      showNone={false}
+    />
+  );
 }
