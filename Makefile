@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 WITH_ENV := set -a; . ops/env.sh; set +a;
 
 .PHONY: run test install system-packages frontend services services-down migrate seed \
-        lint typecheck schema check bench clean
+        lint typecheck schema persisted check bench clean
 
 run: install frontend services
 	@$(WITH_ENV) ops/run.sh
@@ -57,6 +57,10 @@ seed: migrate
 schema: install
 	@$(PY) -m api.schema_export > graphql/schema.graphql
 	@echo "• wrote graphql/schema.graphql"
+
+persisted: install
+	@$(PY) -m api.persisted_queries > graphql/persisted.json
+	@echo "• wrote graphql/persisted.json"
 
 lint: install
 	@$(VENV)/bin/ruff check .

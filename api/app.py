@@ -25,7 +25,9 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth.principal import DEALER_HEADER, authenticate
+from api.graphql_http import GraphQLOverHTTP
 from api.oversight_campaign_vins import ROUTES as CAMPAIGN_VIN_ROUTES
+from api.persisted_queries import DocumentIdRequests
 from api.schema import schema
 from api.schema.context import Context
 from api.schema.error_codes import RETRY_AFTER_SECONDS, UNAVAILABLE
@@ -192,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         allow_queries_via_get=False,
     )
 
-    class GraphQLController(controller):  # type: ignore[valid-type,misc]
+    class GraphQLController(GraphQLOverHTTP, DocumentIdRequests, controller):  # type: ignore[valid-type,misc]
         async def on_ws_connect(self, context: Context) -> UnsetType:
             await confirm_websocket(context)
             return UNSET

@@ -20,10 +20,19 @@ class Settings:
             os.environ.get("DEALERNET_FRONTEND_DIST", ROOT / "frontend" / "dist")
         )
     )
+    persisted_only: bool = field(
+        default_factory=lambda: os.environ.get("DEALERNET_PERSISTED_ONLY", "") == "1"
+    )
+    """Every API key may only run registered operations (production sets it)."""
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 4000
     max_body_bytes: int = 1_000_000
+    max_query_cost: int = 10_000
+    """The most one request may cost (api/schema/query_cost.py); bucket capacity >= this."""
+    cost_bucket_capacity: int = 50_000
+    cost_refill_per_second: float = 100.0
+    """An API key's token bucket: a burst of ``capacity``, then ``refill`` per second."""
 
     @property
     def development(self) -> bool:

@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
+from api.persisted_queries import PersistedQueries
 from api.schema.access import AccessMutation, AccessQuery, ApiKey
 from api.schema.appointments import (
     Appointment,
@@ -19,6 +20,7 @@ from api.schema.approval_link import ApprovalLinkMutation, ApprovalLinkQuery
 from api.schema.audit import AuditEntry, AuditQuery
 from api.schema.care import CareMutation, CareQuery
 from api.schema.catalog import CatalogQuery, LabourOperation, Part
+from api.schema.cost_budget import CostLimits
 from api.schema.customers import Customer, CustomersMutation, CustomersQuery, Vehicle
 from api.schema.error_codes import ErrorCodes
 from api.schema.measures import MeasuresQuery
@@ -133,6 +135,8 @@ schema = DealernetSchema(
     ],
     extensions=[
         ErrorCodes,
+        PersistedQueries,
         *limit_extensions(),
+        CostLimits,
     ],
 )

@@ -52,6 +52,10 @@ class ApiKey(relay.Node):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    persisted_only: bool = strawberry.field(
+        description="Only registered (persisted) operations are accepted from this key;"
+        " DEALERNET_PERSISTED_ONLY=1 puts every key in this mode whatever this says."
+    )
     role_key: strawberry.Private[str]
 
     @classmethod
@@ -63,6 +67,7 @@ class ApiKey(relay.Node):
             created_at=row["created_at"],
             revoked_at=row["revoked_at"],
             last_used_at=row["last_used_at"],
+            persisted_only=row["persisted_only"],
             role_key=row["role"],
         )
 
@@ -227,5 +232,21 @@ class AccessMutation:
             dealer = tx.scope.dealer_ids[0]
             if not await api_keys.revoke(dealer_id=dealer, key_id=key_id):
                 raise NotFound("Active API key")
+            row = await tx.connection.fetchrow("select * from api_key where id = $1", key_id)
+        return ApiKey.from_row(row)
+
+    @strawberry.mutation(
+        description="Allow this key only registered (persisted) operations, or ad-hoc ones too."
+    )
+    async def set_api_key_persisted_only(
+        self, info: Info, id: strawberry.ID, persisted_only: bool
+    ) -> ApiKey:
+        key_id = parse_global_id(id, "ApiKey")
+        async with info.context.write("api_key", "manage") as tx:
+            dealer = tx.scope.dealer_ids[0]
+            if not await api_keys.set_persisted_only(
+                dealer_id=dealer, key_id=key_id, persisted_only=persisted_only
+            ):
+                raise NotFound("API key")
             row = await tx.connection.fetchrow("select * from api_key where id = $1", key_id)
         return ApiKey.from_row(row)

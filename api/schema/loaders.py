@@ -72,7 +72,7 @@ class Loaders:
         )
         self.api_key = self._loader(
             "select id, dealer_id, name, prefix, role, created_by, created_at, revoked_at,"
-            " last_used_at from api_key where id = any($1::bigint[])"
+            " last_used_at, persisted_only from api_key where id = any($1::bigint[])"
         )
 
     def _scope(self) -> TenantScope:

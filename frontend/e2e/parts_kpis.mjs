@@ -77,6 +77,10 @@ async function dashboard() {
     await page.getByTestId('kpi-period-lastYear').focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/period=lastYear/);
+    // The URL changes first; the inputs follow on the next render (slow on a loaded machine).
+    await page
+      .waitForFunction((prev) => document.querySelector('[data-testid="kpi-from"]')?.value !== prev, from, { timeout: 45000 })
+      .catch(() => {});
     const yearFrom = await page.getByTestId('kpi-from').inputValue();
     const yearTo = await page.getByTestId('kpi-to').inputValue();
     check(yearFrom !== from, 'choosing the last 12 months kept the period');

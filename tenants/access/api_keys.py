@@ -22,6 +22,8 @@ class ApiKeyIdentity:
     id: int
     dealer_id: int
     role: str
+    persisted_only: bool = False
+    """The key may only run the registered operations (api/persisted_queries.py)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,35 @@ async def revoke(*, dealer_id: int, key_id: int) -> bool:
     return True
 
 
+async def set_persisted_only(*, dealer_id: int, key_id: int, persisted_only: bool) -> bool:
+    """Switch a key's persisted-only mode inside the caller's tenant transaction (audited)."""
+    tx = current_transaction()
+    if tx is None:
+        raise RuntimeError("api_keys.set_persisted_only must run inside a tenant transaction")
+    before = await tx.connection.fetchval(
+        "select persisted_only from api_key where id = $1 and dealer_id = $2 for update",
+        key_id,
+        dealer_id,
+    )
+    if before is None:
+        return False
+    await tx.connection.execute(
+        "update api_key set persisted_only = $3 where id = $1 and dealer_id = $2",
+        key_id,
+        dealer_id,
+        persisted_only,
+    )
+    await record(
+        dealer_id=dealer_id,
+        action="api_key.set_persisted_only",
+        object_type="api_key",
+        object_id=key_id,
+        before={"persisted_only": before},
+        after={"persisted_only": persisted_only},
+    )
+    return True
+
+
 async def authenticate(raw: str) -> ApiKeyIdentity | None:
     parsed = parse(raw)
     if parsed is None:
@@ -104,4 +135,4 @@ async def authenticate(raw: str) -> ApiKeyIdentity | None:
         if not hmac.compare_digest(bytes(row["secret_hash"]), digest(secret)):
             return None
         await tx.connection.execute("select dealernet_touch_api_key($1)", row["id"])
-    return ApiKeyIdentity(row["id"], row["dealer_id"], row["role"])
+    return ApiKeyIdentity(row["id"], row["dealer_id"], row["role"], row["persisted_only"])

@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, BigSerial, Bytea, Text, Timestamptz
+from piccolo.columns import BigInt, BigSerial, Boolean, Bytea, Text, Timestamptz
 from piccolo.table import Table
 
 
@@ -40,3 +40,4 @@ class ApiKey(Table, tablename="api_key"):
     revoked_by = BigInt(null=True)
     revoked_at = Timestamptz(null=True)
     last_used_at = Timestamptz(null=True)
+    persisted_only = Boolean(default=False)
