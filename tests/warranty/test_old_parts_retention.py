@@ -5,15 +5,12 @@ and audit entry."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 import asyncpg
-from arq import create_pool
-from arq.worker import Worker
 
 from tests.warranty.factories_warranty import WarrantyDesk
-from workers.redis import redis_settings
+from tests.workers.burst import run_job
 from workers.settings import WorkerSettings
 from workers.warranty_old_parts import scrap_old_parts_after_retention
 
@@ -37,25 +34,8 @@ async def _part(
 
 
 async def _run_worker(now: datetime) -> int:
-    """The job through a real worker on real Redis (a queue of its own)."""
-    queue = f"wparts-test:{uuid.uuid4().hex}"
-    redis = await create_pool(redis_settings())
-    try:
-        job = await redis.enqueue_job("scrap_old_parts_after_retention", _queue_name=queue)
-        assert job is not None
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            redis_pool=redis,
-            queue_name=queue,
-            burst=True,
-            poll_delay=0.01,
-            ctx={"clock": lambda: now},
-        )
-        await worker.main()
-        result: int = await job.result(timeout=10)
-        return result
-    finally:
-        await redis.aclose()
+    result: int = await run_job("scrap_old_parts_after_retention", now=now)
+    return result
 
 
 def test_the_job_runs_hourly() -> None:

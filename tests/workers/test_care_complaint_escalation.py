@@ -4,41 +4,22 @@ the job is scheduled every five minutes."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 import asyncpg
-from arq import create_pool
-from arq.worker import Worker
 
 from tenants.care import complaints
 from tenants.care.complaints import Routing
 from tests.care.complaint_arrange import T0, file_complaint, step_as
 from tests.care.factories_care import CareDesk, make_care_desk
+from tests.workers.burst import run_job
 from workers.care_complaints import escalate_overdue_complaints
-from workers.redis import redis_settings
 from workers.settings import WorkerSettings
 
 
 async def _run_worker(now: datetime) -> int:
-    queue = f"care-test-{uuid.uuid4().hex}"
-    redis = await create_pool(redis_settings())
-    try:
-        job = await redis.enqueue_job("escalate_overdue_complaints", _queue_name=queue)
-        assert job is not None
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            redis_pool=redis,
-            queue_name=queue,
-            burst=True,
-            poll_delay=0.01,
-            ctx={"clock": lambda: now},
-        )
-        await worker.main()
-        result: int = await job.result(timeout=10)
-        return result
-    finally:
-        await redis.aclose()
+    result: int = await run_job("escalate_overdue_complaints", now=now)
+    return result
 
 
 def test_the_job_runs_every_five_minutes() -> None:

@@ -5,42 +5,21 @@ period however often the job runs, and an early copy made by hand replaced after
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 import asyncpg
-from arq import create_pool
-from arq.worker import Worker
 
 from tenants.care import reports
 from tenants.database import TenantScope, tenant_transaction
 from tests.care.factories_care import CareDesk, make_care_desk
+from tests.workers.burst import run_job
 from workers.care_reports import care_report_schedule
-from workers.redis import redis_settings
 from workers.settings import WorkerSettings
 
 
 async def run_worker(now: datetime) -> int:
-    """The cron's job through a real worker on a queue of its own."""
-    queue = f"care-test-{uuid.uuid4().hex}"
-    redis = await create_pool(redis_settings())
-    try:
-        job = await redis.enqueue_job("care_report_schedule", _queue_name=queue)
-        assert job is not None
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            redis_pool=redis,
-            queue_name=queue,
-            burst=True,
-            poll_delay=0.01,
-            ctx={"clock": lambda: now},
-            handle_signals=False,
-        )
-        await worker.main()
-        result: int = await job.result(timeout=10)
-        return result
-    finally:
-        await redis.aclose()
+    result: int = await run_job("care_report_schedule", now=now)
+    return result
 
 
 async def reports_of(db: asyncpg.Connection, desk: CareDesk) -> set[tuple[str, date]]:

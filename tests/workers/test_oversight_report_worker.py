@@ -4,43 +4,22 @@ zones, once per month per dealer however often the job runs."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 import asyncpg
-from arq import create_pool
-from arq.worker import Worker
 
 from tests.factories import make_dealer
 from tests.oversight.factories_oversight import make_network
+from tests.workers.burst import run_job
 from workers.oversight_reports import oversight_monthly_report_drafts
-from workers.redis import redis_settings
 from workers.settings import WorkerSettings
 
 SEP, OCT = date(2026, 9, 1), date(2026, 10, 1)
 
 
 async def run_worker(now: datetime) -> int:
-    """The cron's job through a real worker on a queue of its own."""
-    queue = f"oversight-report-test-{uuid.uuid4().hex}"
-    redis = await create_pool(redis_settings())
-    try:
-        job = await redis.enqueue_job("oversight_monthly_report_drafts", _queue_name=queue)
-        assert job is not None
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            redis_pool=redis,
-            queue_name=queue,
-            burst=True,
-            poll_delay=0.01,
-            ctx={"clock": lambda: now},
-            handle_signals=False,
-        )
-        await worker.main()
-        result: int = await job.result(timeout=10)
-        return result
-    finally:
-        await redis.aclose()
+    result: int = await run_job("oversight_monthly_report_drafts", now=now)
+    return result
 
 
 async def months_of(db: asyncpg.Connection, dealer_id: int) -> list[date]:
