@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "tenants.warranty.piccolo_app",
         "tenants.care.piccolo_app",
         "tenants.oversight.piccolo_app",
+        "tenants.partners.piccolo_app",
     ]
 )
