@@ -35,6 +35,7 @@ from api.schema.network import (
 )
 from api.schema.oversight import OversightMutation, OversightQuery
 from api.schema.parts import PartsMutation, PartsQuery
+from api.schema.partners import PartnersQuery
 from api.schema.parts.issuing_types import PartsRequest
 from api.schema.parts.stock_types import StockItem, StockMovement
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
@@ -79,6 +80,7 @@ Query = merge_types(
         WarrantyQuery,
         CareQuery,
         OversightQuery,
+        PartnersQuery,
     ),
 )
 Mutation = merge_types(
