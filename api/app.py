@@ -27,6 +27,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.auth.principal import DEALER_HEADER, authenticate
 from api.graphql_http import GraphQLOverHTTP
 from api.oversight_campaign_vins import ROUTES as CAMPAIGN_VIN_ROUTES
+from api.partner_calls import CallLogging
 from api.persisted_queries import DocumentIdRequests
 from api.schema import schema
 from api.schema.context import Context
@@ -38,6 +39,7 @@ from api.warranty_files import ROUTES as WARRANTY_FILE_ROUTES
 from policies.store import PolicyStore
 from tenants.access.throttle import SignInThrottle
 from tenants.database import close_pool, engine, start_pool
+from tenants.partners.call_log import CallLog
 from tenants.service import board_events
 from tenants.warranty.delivery_queue import close_client as close_delivery_queue
 
@@ -54,9 +56,12 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     app.state.redis = redis
     app.state.policies = store
     app.state.throttle = SignInThrottle(redis)
+    call_log = app.state.call_log = CallLog()
+    await call_log.start()
     try:
         yield
     finally:
+        await call_log.stop()
         await store.stop()
         await board_events.close_clients()
         await close_delivery_queue()
@@ -194,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         allow_queries_via_get=False,
     )
 
-    class GraphQLController(GraphQLOverHTTP, DocumentIdRequests, controller):  # type: ignore[valid-type,misc]
+    class GraphQLController(CallLogging, GraphQLOverHTTP, DocumentIdRequests, controller):  # type: ignore[valid-type,misc]
         async def on_ws_connect(self, context: Context) -> UnsetType:
             await confirm_websocket(context)
             return UNSET

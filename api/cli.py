@@ -105,11 +105,22 @@ def cmd_seed(args: argparse.Namespace) -> int:
         " audits, a bulletin and its recall, monthly reports"
         f" ({oversight.added} rows added, {oversight.changed} changed)"
     )
+    from tenants.partners import demo as partners_demo
+
+    partners = asyncio.run(partners_demo.seed())
+    out.print(
+        f"[green]seeded[/green] partner demo: insurer application {partners_demo.DEMO_APP_NAME!r}"
+        f" at {partners_demo.DEMO_APP_DEALER} ({partners.added} rows added)"
+    )
     out.print(
         f"demo password: [bold]{demo.DEMO_PASSWORD}[/bold]   e.g. advisor.sh01, manager.sh01,"
         f" rm.east, warranty.hx  (`dealernet users` lists all)"
     )
     out.print(f"partner API key ({demo.DEMO_API_KEY_DEALER}): [bold]{demo.DEMO_API_KEY}[/bold]")
+    out.print(
+        f"partner app key ({partners_demo.DEMO_APP_DEALER}, {partners_demo.DEMO_APP_NAME}):"
+        f" [bold]{partners_demo.DEMO_APP_KEY}[/bold]"
+    )
     return 0
 
 

@@ -8,7 +8,11 @@ const extraDocuments = process.env.DN_DOCUMENTS ? [process.env.DN_DOCUMENTS] : [
 
 const config: CodegenConfig = {
   schema,
-  documents: ['../graphql/operations/*.graphql', ...extraDocuments],
+  documents: [
+    '../graphql/operations/*.graphql',
+    '../graphql/operations/partners/*.graphql', // not examples/: documentation, not the app's
+    ...extraDocuments,
+  ],
   ignoreNoDocuments: false,
   generates: {
     './src/gql/': {

@@ -11,7 +11,9 @@ previous snapshot in force.
 
 Subjects are people (``user:<id>``, roles from memberships and from region or
 manufacturer assignments, already expanded per dealer) and partner API keys
-(``apikey:<id>``, one role, only in the dealer the key belongs to).
+(``apikey:<id>``, one role, only in the dealer the key belongs to). A partner
+application's key holds no role: the scopes its dealer consented to decide
+(``policies/scopes.py``), in its own dealer only.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from policies.catalog import (
 )
 from policies.enforcer import PolicyEnforcer
 from policies.errors import PolicyDenied
+from policies.scopes import SCOPES, covered
 from tenants.database import connection_config
 
 log = logging.getLogger(__name__)
@@ -62,7 +65,9 @@ DEBOUNCE_SECONDS = 0.05
 """A change usually comes as several statements (revoke + insert + audit): one reload."""
 _DECISION_CACHE_SIZE = 200_000
 
-LineSource = Literal["catalog", "override", "membership", "region", "manufacturer", "api_key"]
+LineSource = Literal[
+    "catalog", "override", "membership", "region", "manufacturer", "api_key", "scope"
+]
 
 
 @dataclass(frozen=True)
@@ -86,20 +91,25 @@ class PolicyLine:
 
 @dataclass(frozen=True)
 class Subject:
-    """Who asks: a person, or a partner API key bound to one dealer and one role."""
+    """Who asks: a person, a partner API key bound to one dealer and one role, or a
+    partner application's key bound to one dealer and its consented scopes."""
 
     user_id: int | None = None
     api_key_id: int | None = None
     dealer_id: int | None = None
     """An API key's own dealer (unused for people)."""
     role: str | None = None
-    """An API key's role (unused for people)."""
+    """A role-bound API key's role (unused for people and application keys)."""
+    scopes: frozenset[str] | None = None
+    """An application key's scopes; they decide instead of a role."""
 
     def __post_init__(self) -> None:
         if (self.user_id is None) == (self.api_key_id is None):
             raise ValueError("a subject is either a user or an API key")
-        if self.api_key_id is not None and (self.dealer_id is None or not self.role):
-            raise ValueError("an API key subject needs its dealer and role")
+        if self.api_key_id is not None and (
+            self.dealer_id is None or (not self.role) == (self.scopes is None)
+        ):
+            raise ValueError("an API key subject needs its dealer and a role or scopes")
 
     @classmethod
     def user(cls, user_id: int) -> Subject:
@@ -108,6 +118,10 @@ class Subject:
     @classmethod
     def api_key(cls, api_key_id: int, dealer_id: int, role: str) -> Subject:
         return cls(api_key_id=api_key_id, dealer_id=dealer_id, role=role)
+
+    @classmethod
+    def partner_app_key(cls, api_key_id: int, dealer_id: int, scopes: frozenset[str]) -> Subject:
+        return cls(api_key_id=api_key_id, dealer_id=dealer_id, scopes=scopes)
 
     @property
     def name(self) -> str:
@@ -195,7 +209,7 @@ class _Snapshot:
             user_dealers[grant.user_id].add(grant.dealer_id)
         self.grants = dict(grants)
         self.dealer_users = dict(dealer_users)
-        self.user_dealers = dict(user_dealers)
+        self.user_dealers = {user: frozenset(ids) for user, ids in user_dealers.items()}
         self.override_lines: dict[tuple[str, ...], PolicyLine] = {}
         self.limit_overrides: dict[tuple[int, str, str], OverrideRow] = {}
         for row in rows.overrides:
@@ -357,9 +371,8 @@ class PolicyStore:
         """The subject's roles at one dealer, each with where it comes from."""
         if subject.user_id is not None:
             return self._snapshot.role_grants(subject.user_id, dealer_id)
-        if subject.dealer_id != dealer_id:
+        if subject.dealer_id != dealer_id or subject.role is None:
             return []
-        assert subject.role is not None
         rule = (subject.name, role_subject(subject.role), dealer_domain(dealer_id))
         line = PolicyLine(line_text("g", rule), "api_key", subject.role)
         return [RoleGrant(subject.role, "api_key", subject.api_key_id, line)]
@@ -371,6 +384,12 @@ class PolicyStore:
             dealer_id: snapshot.role_grants(user_id, dealer_id)
             for dealer_id in sorted(snapshot.user_dealers.get(user_id, ()))
         }
+
+    def dealer_ids_of(self, user_id: int) -> frozenset[int]:
+        """The dealers where the person holds a role: the keys of ``dealers_of`` without
+        building every grant. Each request's principal needs it, and manufacturer or
+        regional staff hold roles at hundreds of dealers."""
+        return self._snapshot.user_dealers.get(user_id, frozenset())
 
     def _casbin_subject(self, subject: Subject, dealer_id: int) -> str | None:
         """The name to enforce with, or None when the subject has no role there.
@@ -388,6 +407,8 @@ class PolicyStore:
 
     def allowed(self, subject: Subject, dealer_id: int, object: str, action: str) -> bool:
         """Whether the subject may ``action`` on ``object`` at the dealer. In memory."""
+        if subject.scopes is not None:
+            return subject.dealer_id == dealer_id and covered(subject.scopes, object, action)
         name = self._casbin_subject(subject, dealer_id)
         if name is None:
             return False
@@ -421,6 +442,8 @@ class PolicyStore:
 
     def explain(self, subject: Subject, dealer_id: int, object: str, action: str) -> Explanation:
         """The decision with the lines that made it, for the UI and for support."""
+        if subject.scopes is not None:
+            return self._explain_scopes(subject, subject.scopes, dealer_id, object, action)
         roles = self.roles_of(subject, dealer_id)
         allowed = self.allowed(subject, dealer_id, object, action)
         what = f"{object}:{action}"
@@ -452,6 +475,32 @@ class PolicyStore:
         return Explanation(allowed, object, action, decisive + g_lines, roles, reason)
 
     @staticmethod
+    def _explain_scopes(
+        subject: Subject, scopes: frozenset[str], dealer_id: int, object: str, action: str
+    ) -> Explanation:
+        """An application key's decision: which consented scope covers it, if any."""
+        what = f"{object}:{action}"
+        if subject.dealer_id != dealer_id:
+            reason = (
+                f"denied: API key {subject.api_key_id} belongs to dealer"
+                f" {subject.dealer_id}, not dealer {dealer_id}"
+            )
+            return Explanation(False, object, action, [], [], reason)
+        granting = sorted(
+            k for k in scopes if k in SCOPES and covered(frozenset({k}), object, action)
+        )
+        lines = [
+            PolicyLine(f"scope, {subject.name}, {key}, {what}", "scope", "", "allow")
+            for key in granting
+        ]
+        if granting:
+            reason = f"allowed: the partner application's scope {', '.join(granting)} covers {what}"
+            return Explanation(True, object, action, lines, [], reason)
+        held = ", ".join(sorted(scopes)) or "none"
+        reason = f"denied: no scope of the partner application ({held}) covers {what}"
+        return Explanation(False, object, action, [], [], reason)
+
+    @staticmethod
     def _describe(lines: list[PolicyLine]) -> str:
         parts = []
         for line in lines:
@@ -463,6 +512,12 @@ class PolicyStore:
 
     def permissions(self, subject: Subject, dealer_id: int) -> list[PermissionGrant]:
         """Every catalog permission the subject holds at the dealer, with its allow lines."""
+        if subject.scopes is not None:
+            return [
+                PermissionGrant(obj, action, self.explain(subject, dealer_id, obj, action).decisive)
+                for obj, action in PERMISSIONS
+                if self.allowed(subject, dealer_id, obj, action)
+            ]
         roles = self.roles_of(subject, dealer_id)
         if not roles:
             return []

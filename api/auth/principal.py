@@ -38,8 +38,12 @@ class Principal:
 
     @property
     def subject(self) -> Subject:
-        if self.api_key is not None:
-            return Subject.api_key(self.api_key.id, self.api_key.dealer_id, self.api_key.role)
+        key = self.api_key
+        if key is not None:
+            if key.scopes is not None:
+                return Subject.partner_app_key(key.id, key.dealer_id, key.scopes)
+            assert key.role is not None
+            return Subject.api_key(key.id, key.dealer_id, key.role)
         assert self.user_id is not None
         return Subject.user(self.user_id)
 
@@ -105,7 +109,7 @@ async def authenticate(
             return Authentication(
                 problem="CSRF token missing or wrong", presented_session_token=token
             )
-    allowed = frozenset(store.dealers_of(session.user_id))
+    allowed = store.dealer_ids_of(session.user_id)
     return Authentication(
         Principal(
             kind="user",

@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
+from api.partner_calls import CallFacts
 from api.persisted_queries import PersistedQueries
 from api.schema.access import AccessMutation, AccessQuery, ApiKey
 from api.schema.appointments import (
@@ -34,8 +35,8 @@ from api.schema.network import (
     StaffUser,
 )
 from api.schema.oversight import OversightMutation, OversightQuery
+from api.schema.partners import PartnersMutation, PartnersQuery
 from api.schema.parts import PartsMutation, PartsQuery
-from api.schema.partners import PartnersQuery
 from api.schema.parts.issuing_types import PartsRequest
 from api.schema.parts.stock_types import StockItem, StockMovement
 from api.schema.policies import PoliciesMutation, PoliciesQuery, PolicyOverride
@@ -98,6 +99,7 @@ Mutation = merge_types(
         WarrantyMutation,
         CareMutation,
         OversightMutation,
+        PartnersMutation,
     ),
 )
 Subscription = merge_types("Subscription", (WorkshopSubscription,))
@@ -140,5 +142,6 @@ schema = DealernetSchema(
         PersistedQueries,
         *limit_extensions(),
         CostLimits,
+        CallFacts,
     ],
 )

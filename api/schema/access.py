@@ -16,6 +16,7 @@ from api.schema.relay_conventions import parse_global_id
 from api.schema.roles import RoleType, role_exists, role_type
 from api.schema.viewer import Viewer
 from tenants.access import api_keys, sessions
+from tenants.access.errors import SignInThrottled
 from tenants.audit.recorder import record
 
 
@@ -56,7 +57,7 @@ class ApiKey(relay.Node):
         description="Only registered (persisted) operations are accepted from this key;"
         " DEALERNET_PERSISTED_ONLY=1 puts every key in this mode whatever this says."
     )
-    role_key: strawberry.Private[str]
+    role_key: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: Any) -> ApiKey:
@@ -81,9 +82,12 @@ class ApiKey(relay.Node):
         rows = await info.context.loaders.api_key.load_many(keys)
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field
-    def role(self) -> RoleType:
-        return role_type(self.role_key)
+    @strawberry.field(
+        description="The role a role-bound key acts in; null for a partner application's key,"
+        " which acts by its application's scopes."
+    )
+    def role(self) -> RoleType | None:
+        return role_type(self.role_key) if self.role_key is not None else None
 
 
 @strawberry.type
@@ -117,16 +121,23 @@ class AccessMutation:
         if not input.password:
             raise BadUserInput("password", "Password is required")
         cookie_mode = input.mode is SignInMode.COOKIE
-        issued = await sessions.sign_in(
-            input.username,
-            input.password,
-            kind=input.mode.value,
-            throttle=context.throttle,
-            remote_addr=context.remote_addr,
-            replaces_token=context.auth.presented_session_token if cookie_mode else None,
-        )
+        try:
+            issued = await sessions.sign_in(
+                input.username,
+                input.password,
+                kind=input.mode.value,
+                throttle=context.throttle,
+                remote_addr=context.remote_addr,
+                replaces_token=context.auth.presented_session_token if cookie_mode else None,
+            )
+        except SignInThrottled as throttled:
+            # HTTP clients and proxies read the wait where they look for it, not only
+            # in the error's retryAfterSeconds.
+            if context.response is not None:
+                context.response.headers["Retry-After"] = str(throttled.retry_after_seconds)
+            raise
         session = issued.session
-        allowed = frozenset(context.policies.dealers_of(session.user_id))
+        allowed = context.policies.dealer_ids_of(session.user_id)
         context.auth = Authentication(
             Principal(
                 kind="user",

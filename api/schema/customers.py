@@ -14,6 +14,7 @@ from api.schema.context import Info
 from api.schema.front_desk_loaders import front_desk_loaders
 from api.schema.loaders import load_one
 from api.schema.network import StaffUser
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import connection, decode_cursor, page_size, parse_global_id
 from tenants.service import customers as customer_service
 from tenants.service import mileage as mileage_service
@@ -78,11 +79,11 @@ class MileageReading:
 class Customer(relay.Node):
     id: relay.NodeID[int]
     kind: CustomerKind
-    name: str
-    phone: str
-    email: str | None
-    address: str
-    wechat: str
+    name: str = personal(Kind.NAME)
+    phone: str = personal(Kind.PHONE)
+    email: str | None = personal(Kind.EMAIL)
+    address: str = personal(Kind.OTHER)
+    wechat: str = personal(Kind.OTHER)
     lost: bool
     notes: str
     created_at: datetime

@@ -19,9 +19,12 @@ from api.schema.context import Info
 from api.schema.customers import Customer, Vehicle
 from api.schema.loaders import load_one
 from api.schema.network import StaffUser, staff_user
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import decode_cursor, encode_cursor, page_size
 from api.schema.repair_order_loaders import order_loaders
 from tenants.service.orders.pricing import PAY_TYPES, Totals, cents
+from tenants.service.plates import normalise_plate
+from tenants.service.vin import normalise_vin
 
 if TYPE_CHECKING:
     from api.schema.parts.issuing_types import PartsRequest
@@ -410,7 +413,7 @@ class Walkaround:
     fuel_level: int | None = strawberry.field(description="In eighths of a tank.")
     odometer_km: int | None
     signed: bool
-    signature: str | None
+    signature: str | None = personal(Kind.OTHER)
     shown_to_customer_at: datetime | None
     recorded_at: datetime
     recorded_by_id: strawberry.Private[int | None]
@@ -710,27 +713,40 @@ def _descending(rows: list[Any], size: int, make: Any) -> relay.Connection[Any]:
 
 @strawberry.type
 class RepairOrdersQuery:
-    @strawberry.field(description="Orders of the current dealer, newest first.")
+    @strawberry.field(
+        description="Orders of the current dealer, newest first; `vehicle` narrows them to"
+        " one vehicle by its plate or VIN (separators and case ignored), as an insurer"
+        " following a repair knows it."
+    )
     async def repair_orders(
         self,
         info: Info,
         status: list[RepairOrderStatus] | None = None,
         first: int | None = None,
         after: str | None = None,
+        vehicle: str | None = None,
     ) -> relay.Connection[RepairOrder]:
         dealer = info.context.require("repair_order", "read")
         size = page_size(first)
         before = decode_cursor(after)
         statuses = [s.value for s in status] if status else None
+        plate = normalise_plate(vehicle) if vehicle is not None else None
+        vin = normalise_vin(vehicle) if vehicle is not None else None
         async with info.context.read((dealer,)) as tx:
             rows = await tx.connection.fetch(
-                "select * from repair_order where dealer_id = $1"
+                "select * from repair_order o where dealer_id = $1"
                 " and ($2::text[] is null or status = any($2::text[]))"
-                " and ($3::bigint is null or id < $3) order by id desc limit $4",
+                " and ($3::bigint is null or id < $3)"
+                " and ($5::text is null or exists (select from vehicle v"
+                "      where v.dealer_id = o.dealer_id and v.id = o.vehicle_id"
+                "        and ((v.plate <> '' and v.plate = $5) or v.vin = $6)))"
+                " order by id desc limit $4",
                 dealer,
                 statuses,
                 before,
                 size + 1,
+                plate,
+                vin,
             )
         return _descending(list(rows), size, RepairOrder.from_row)
 

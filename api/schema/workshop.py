@@ -18,6 +18,7 @@ import strawberry
 from api.schema.context import Info
 from api.schema.errors import Forbidden, Unauthenticated
 from api.schema.network import StaffUser
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import global_id, parse_global_id
 from api.schema.repair_orders import JobStatus, RepairOrderStatus
 from policies.store import Subject
@@ -101,7 +102,7 @@ class BoardOrder:
     )
     rework_count: int
     vehicle: BoardVehicle
-    customer_name: str
+    customer_name: str = personal(Kind.NAME)
     advisor: StaffUser
     bay: BoardBay | None
     jobs: list[WorkshopJob]

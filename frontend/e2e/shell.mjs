@@ -195,6 +195,7 @@ const NAVIGATION = [
   ['report:read', 'Monthly reports', '月报'],
   ['network.staff:read', 'Staff & headcount', '员工与岗位编制'],
   ['audit_log:read', 'Audit log', '审计日志'],
+  ['api_key:read', 'Partner apps', '合作伙伴应用'],
 ];
 
 function expectedNavigation(viewer, zh = false) {

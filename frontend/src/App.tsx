@@ -77,6 +77,8 @@ const PartsKpiDashboard = lazy(() => import('./pages/parts/PartsKpiDashboard').t
 const RegionPartsKpis = lazy(() => import('./pages/parts/RegionPartsKpis').then((m) => ({ default: m.RegionPartsKpis })));
 const Reorder = lazy(() => import('./pages/parts/Reorder').then((m) => ({ default: m.Reorder })));
 const Transfers = lazy(() => import('./pages/parts/Transfers').then((m) => ({ default: m.Transfers })));
+const PartnerApps = lazy(() => import('./pages/partners/PartnerApps').then((m) => ({ default: m.PartnerApps })));
+const PartnerAppDetail = lazy(() => import('./pages/partners/PartnerAppDetail').then((m) => ({ default: m.PartnerAppDetail })));
 
 const requirement = (path: string) => NAVIGATION.find((e) => e.path === path)!.requires!;
 
@@ -195,6 +197,8 @@ function Screens() {
         <Route path="oversight/monthly-reports/:id" element={guarded(requirement('/oversight/monthly-reports'), <MonthlyReportPage />)} />
         <Route path="staff" element={guarded(requirement('/staff'), <Staff />)} />
         <Route path="audit-log" element={guarded(requirement('/audit-log'), <AuditLog />)} />
+        <Route path="partners" element={guarded(requirement('/partners'), <PartnerApps />)} />
+        <Route path="partners/:id" element={guarded(requirement('/partners'), <PartnerAppDetail />)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

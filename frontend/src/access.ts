@@ -53,7 +53,8 @@ export interface NavEntry {
     | 'nav.bulletins'
     | 'nav.monthlyReports'
     | 'nav.staff'
-    | 'nav.auditLog';
+    | 'nav.auditLog'
+    | 'nav.partnerApps';
   /** Shown only to viewers holding this permission; null: everyone signed in. */
   requires: Requirement | null;
   /** 'region': only for those who hold it through a region or the manufacturer (oversight). */
@@ -312,6 +313,12 @@ export const NAVIGATION: readonly NavEntry[] = [
     label: 'nav.auditLog',
     requires: { object: 'audit_log', action: 'read' },
     testId: 'nav-audit-log',
+  },
+  {
+    path: '/partners',
+    label: 'nav.partnerApps',
+    requires: { object: 'api_key', action: 'read' },
+    testId: 'nav-partner-apps',
   },
 ];
 

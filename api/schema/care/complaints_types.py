@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from api.schema.context import Info
 from api.schema.customers import Customer, Vehicle
 from api.schema.loaders import load_one
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import global_id
 from tenants.care import complaint_queries
 from tenants.care.complaint_states import RESPONSIBLE_MAY, STEPS, steps_from
@@ -143,8 +144,8 @@ class Complaint(relay.Node):
     department: ComplaintDepartment | None
     responsible_user_id: strawberry.ID | None
     responsible_name: str | None
-    customer_name: str
-    customer_phone: str
+    customer_name: str = personal(Kind.NAME)
+    customer_phone: str = personal(Kind.PHONE)
     vehicle_plate: str | None
     vehicle_vin: str | None
     vehicle_model: str | None

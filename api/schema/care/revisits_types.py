@@ -17,6 +17,7 @@ from api.schema.care.revisits_loaders import revisit_loaders
 from api.schema.care.settings_types import CareCallWindow
 from api.schema.context import Info
 from api.schema.network import StaffUser, staff_user
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import global_id
 
 COMPLAINT_TYPE = "Complaint"
@@ -96,7 +97,7 @@ class RevisitAttempt:
     attempt_no: int
     round: int
     called_at: datetime
-    phone: str
+    phone: str = personal(Kind.PHONE)
     result: RevisitCallResult
     outcome: RevisitOutcome | None
     question: str
@@ -146,16 +147,16 @@ class Revisit(relay.Node):
     order_number: str
     repair_order_id: strawberry.ID
     customer_id: strawberry.ID
-    customer_name: str
-    customer_phone: str
-    customer_alt_phone: str
+    customer_name: str = personal(Kind.NAME)
+    customer_phone: str = personal(Kind.PHONE)
+    customer_alt_phone: str = personal(Kind.PHONE)
     vehicle_id: strawberry.ID
     plate: str
     model: str
     vin: str
     advisor_name: str | None
     assignee_name: str | None
-    contact_note: str
+    contact_note: str = personal(Kind.OTHER)
     contact_checked_at: datetime | None
     completed_at: datetime | None
     complaint_id: strawberry.ID | None = strawberry.field(description="The Complaint global ID.")

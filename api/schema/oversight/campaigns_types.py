@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import global_id
 from api.schema.warranty.claims_types import CampaignKind
 from tenants.oversight.campaign_vins import ImportReport
@@ -113,8 +114,8 @@ class CampaignVehicle:
     vin: str
     plate: str
     model: str
-    customer_name: str
-    customer_phone: str
+    customer_name: str = personal(Kind.NAME)
+    customer_phone: str = personal(Kind.PHONE)
     last_visit_at: datetime | None
     completed_at: datetime | None
     completed_here: bool

@@ -25,6 +25,7 @@ from api.schema.parts.purchasing_access import (
     approval_limit,
 )
 from api.schema.parts.purchasing_loaders import purchasing_loaders
+from api.schema.personal_data import Kind, personal
 from api.schema.relay_conventions import global_id
 from tenants.parts.purchase_workflow import approvers, deciders
 
@@ -97,8 +98,8 @@ class DamageClaimStatus(Enum):
 class Supplier(relay.Node):
     id: relay.NodeID[int]
     name: str
-    contact: str
-    phone: str
+    contact: str = personal(Kind.NAME)
+    phone: str = personal(Kind.PHONE)
     lead_time_days: int
     active: bool
 

@@ -3,6 +3,7 @@ import { partsEn } from './parts';
 import { careEn } from './care';
 import { oversightEn } from './oversight';
 import { warrantyEn } from './warranty';
+import { partnersEn } from './partners';
 
 const en = {
   app: {
@@ -107,6 +108,7 @@ const en = {
     monthlyReports: 'Monthly reports',
     staff: 'Staff & headcount',
     auditLog: 'Audit log',
+    partnerApps: 'Partner apps',
   },
   errors: {
     title: 'Something went wrong',
@@ -698,6 +700,7 @@ const en = {
   warranty: warrantyEn,
   care: careEn,
   oversight: oversightEn,
+  partners: partnersEn,
 };
 
 export default en;

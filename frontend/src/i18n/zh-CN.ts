@@ -5,6 +5,7 @@ import { partsZhCN } from './parts';
 import { careZhCN } from './care';
 import { oversightZhCN } from './oversight';
 import { warrantyZhCN } from './warranty';
+import { partnersZhCN } from './partners';
 
 const zhCN: Messages<typeof en> = {
   app: {
@@ -109,6 +110,7 @@ const zhCN: Messages<typeof en> = {
     monthlyReports: '月报',
     staff: '员工与岗位编制',
     auditLog: '审计日志',
+    partnerApps: '合作伙伴应用',
   },
   errors: {
     title: '出错了',
@@ -700,6 +702,7 @@ const zhCN: Messages<typeof en> = {
   warranty: warrantyZhCN,
   care: careZhCN,
   oversight: oversightZhCN,
+  partners: partnersZhCN,
 };
 
 export default zhCN;
