@@ -14,9 +14,10 @@ from workers import (
     care_revisits,
     oversight_kpis,
     oversight_reports,
+    partner_webhooks,
     warranty_delivery,
 )
-from workers.housekeeping import purge_sessions
+from workers.housekeeping import purge_partner_calls, purge_sessions
 from workers.parts_reorder import RUN_TIMEOUT_SECONDS, reorder_run, reorder_schedule
 from workers.redis import QUEUE_NAME, redis_settings
 from workers.warranty_old_parts import scrap_old_parts_after_retention
@@ -25,9 +26,11 @@ from workers.warranty_old_parts import scrap_old_parts_after_retention
 async def startup(ctx: dict[str, Any]) -> None:
     await start_pool(min_size=1, max_size=5)
     await warranty_delivery.startup(ctx)
+    await partner_webhooks.startup(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await partner_webhooks.shutdown(ctx)
     await warranty_delivery.shutdown(ctx)
     await close_pool()
 
@@ -35,6 +38,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [
         purge_sessions,
+        purge_partner_calls,
         scrap_old_parts_after_retention,
         *warranty_delivery.FUNCTIONS,
         func(reorder_run, timeout=RUN_TIMEOUT_SECONDS),
@@ -45,9 +49,11 @@ class WorkerSettings:
         *care_reports.FUNCTIONS,
         *oversight_kpis.FUNCTIONS,
         *oversight_reports.FUNCTIONS,
+        *partner_webhooks.FUNCTIONS,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(purge_sessions, minute={17}, run_at_startup=False),
+        cron(purge_partner_calls, hour={3}, minute={29}, run_at_startup=False),
         cron(scrap_old_parts_after_retention, minute={43}, run_at_startup=False),
         *warranty_delivery.CRON_JOBS,
         cron(reorder_schedule, minute=set(range(2, 60, 5)), run_at_startup=True),
@@ -57,6 +63,7 @@ class WorkerSettings:
         *care_reports.CRON_JOBS,
         *oversight_kpis.CRON_JOBS,
         *oversight_reports.CRON_JOBS,
+        *partner_webhooks.CRON_JOBS,
     ]
     on_startup = startup
     on_shutdown = shutdown

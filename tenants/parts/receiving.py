@@ -28,6 +28,7 @@ import asyncpg
 from policies.errors import PolicyDenied
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.partners import domain_events
 from tenants.parts import ledger
 from tenants.parts.errors import RecordNotFound, RuleViolation
 from tenants.parts.numbering import next_document_number
@@ -414,6 +415,9 @@ async def post_receipt(
     )  # fmt: skip
     fresh = await lock_order(connection, dealer_id, order_id)
     after = await follow_receipts(tx, fresh, request_id=request_id)
+    await domain_events.parts_receipt_received(
+        tx, dealer_id, receipt, order, after["status"], accepted
+    )
     return Posted(receipt_id, after["status"], movements, cost_changes)
 
 

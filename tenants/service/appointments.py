@@ -16,6 +16,7 @@ import asyncpg
 
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.partners import domain_events
 from tenants.parts.reservations import (
     PartNeed,
     Shortage,
@@ -329,6 +330,7 @@ async def book_appointment(
         },
         request_id=request_id,
     )
+    await domain_events.appointment_booked(tx, dealer_id, row)
     return Booking(row, shortages, reservations)
 
 

@@ -24,6 +24,7 @@ from policies.segregation import ensure_not_requester
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
 from tenants.errors import RecordNotFound, RuleViolation
+from tenants.partners import domain_events
 from tenants.warranty.claim_status import transition
 
 DecisionKind = Literal["accepted", "approved", "partially_approved", "rejected", "returned"]
@@ -74,7 +75,7 @@ async def decide(
     if decision.kind in NEEDS_REASON and not reason:
         raise RuleViolation("reason", "reason_required", f"A {decision.kind} claim needs a reason")
     claim = await tx.connection.fetchrow(
-        "select id, status, requested_amount, created_by, submitted_by from warranty_claim"
+        "select id, number, status, requested_amount, created_by, submitted_by from warranty_claim"
         " where dealer_id = $1 and id = $2 for update",
         dealer_id,
         claim_id,
@@ -179,6 +180,10 @@ async def decide(
     status: str = await tx.connection.fetchval(
         "select status from warranty_claim where dealer_id = $1 and id = $2", dealer_id, claim_id
     )
+    if decision.kind != "accepted":  # receipt only: nothing is decided yet
+        await domain_events.warranty_claim_decided(
+            tx, dealer_id, claim_id, claim["number"], decision.kind, status, approved_total
+        )
     return Recorded(decision_id, claim_id, status, approved_total)
 
 

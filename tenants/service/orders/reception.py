@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.partners import domain_events
 from tenants.service.board_events import publish_board_change
 from tenants.service.customers import (
     CustomerFields,
@@ -83,6 +84,7 @@ async def _open(
         tx, dealer_id, vehicle_id, mileage_in, "reception", order_id, request_id=request_id
     )
     await write_event(tx, dealer_id, order_id, None, "open", "reception")
+    await domain_events.repair_order_status_changed(tx, dealer_id, order_id, number, None, "open")
     await record(
         dealer_id=dealer_id,
         action="repair_order.open",

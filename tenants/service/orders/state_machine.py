@@ -16,6 +16,7 @@ from typing import Final, Literal, get_args
 
 from tenants.audit.recorder import record
 from tenants.database import ActiveTransaction
+from tenants.partners import domain_events
 from tenants.service.board_events import publish_board_change
 
 from .errors import OrderNotFound, OrderRuleError
@@ -114,7 +115,7 @@ async def transition(
     """Move the order to ``to_status`` or raise ``OrderRuleError``; see the module doc."""
     connection = tx.connection
     row = await connection.fetchrow(
-        "select dealer_id, status, rework_count from repair_order where id = $1 for update",
+        "select dealer_id, number, status, rework_count from repair_order where id = $1 for update",
         order_id,
     )
     if row is None:
@@ -148,4 +149,7 @@ async def transition(
         request_id=request_id,
     )
     await publish_board_change(dealer_id, order_id)
+    await domain_events.repair_order_status_changed(
+        tx, dealer_id, order_id, row["number"], from_status, to_status, rework_count=rework_count
+    )
     return Transition(order_id, dealer_id, from_status, to_status, rework_count)
