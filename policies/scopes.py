@@ -33,7 +33,7 @@ class PartnerScope:
 
 
 def _perms(*specs: str) -> frozenset[tuple[str, str]]:
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for spec in specs:
         obj, _, actions = spec.partition(":")
         pairs.extend((obj.strip(), action) for action in actions.split())
@@ -46,7 +46,8 @@ def _perms(*specs: str) -> frozenset[tuple[str, str]]:
 # fmt: off
 _SCOPE_LIST: tuple[PartnerScope, ...] = (
     PartnerScope(
-        "repair_orders:read", "Read repair orders (status, lines, totals)", "查看维修工单（状态、项目、金额）",
+        "repair_orders:read", "Read repair orders (status, lines, totals)",
+        "查看维修工单（状态、项目、金额）",
         _perms("repair_order: read", "quotation: read", "vehicle: read", "network.dealer: read"),
     ),
     PartnerScope(
@@ -66,7 +67,9 @@ _SCOPE_LIST: tuple[PartnerScope, ...] = (
     ),
     PartnerScope(
         "customers:write", "Create and update customers and vehicles", "创建和修改客户及车辆",
-        _perms("customer: read create update", "vehicle: read create update", "network.dealer: read"),
+        _perms(
+            "customer: read create update", "vehicle: read create update", "network.dealer: read",
+        ),
     ),
     PartnerScope(
         PERSONAL_DATA, "See personal data (names, phones, addresses) unmasked",
@@ -78,14 +81,18 @@ _SCOPE_LIST: tuple[PartnerScope, ...] = (
     ),
     PartnerScope(
         "parts_orders:read", "Read purchase orders and goods receipts", "查看采购订单和入库单",
-        _perms("purchase_order: read", "parts_receipt: read", "parts_catalog: read", "network.dealer: read"),
+        _perms(
+            "purchase_order: read", "parts_receipt: read", "parts_catalog: read",
+            "network.dealer: read",
+        ),
     ),
     PartnerScope(
         "claims:read", "Read warranty claims and their decisions", "查看三包索赔及审核结果",
         _perms("warranty_claim: read", "vehicle: read", "network.dealer: read"),
     ),
     PartnerScope(
-        WEBHOOKS, "Subscribe to events (webhooks) within the granted scopes", "在已授权范围内订阅事件（Webhook）",
+        WEBHOOKS, "Subscribe to events (webhooks) within the granted scopes",
+        "在已授权范围内订阅事件（Webhook）",
         frozenset(),
     ),
 )
@@ -96,9 +103,7 @@ SCOPES: Mapping[str, PartnerScope] = MappingProxyType({s.key: s for s in _SCOPE_
 
 def covered(scopes: frozenset[str] | set[str], obj: str, action: str) -> bool:
     """Whether any of ``scopes`` covers ``object:action``."""
-    return any(
-        (obj, action) in SCOPES[key].permissions for key in scopes if key in SCOPES
-    )
+    return any((obj, action) in SCOPES[key].permissions for key in scopes if key in SCOPES)
 
 
 def unknown_scopes(scopes: set[str] | frozenset[str] | list[str]) -> list[str]:

@@ -28,7 +28,9 @@ _EVENT_LIST: tuple[EventType, ...] = (
         "维修工单状态变更",
         "repair_orders:read",
     ),
-    EventType("appointment.booked", "An appointment was booked", "新预约已登记", "appointments:read"),
+    EventType(
+        "appointment.booked", "An appointment was booked", "新预约已登记", "appointments:read"
+    ),
     EventType(
         "warranty_claim.decided",
         "The manufacturer decided a warranty claim",
