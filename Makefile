@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 WITH_ENV := set -a; . ops/env.sh; set +a;
 
 .PHONY: run test install system-packages frontend services services-down migrate seed \
-        lint typecheck schema persisted check bench clean
+        lint typecheck schema persisted docs check bench drills clean
 
 run: install frontend services
 	@$(WITH_ENV) ops/run.sh
@@ -62,6 +62,12 @@ persisted: install
 	@$(PY) -m api.persisted_queries > graphql/persisted.json
 	@echo "• wrote graphql/persisted.json"
 
+# The API reference from the live schema, then the integration guides' sample responses
+# (the examples run against a factory-built dealer on the test database).
+docs: install services
+	@$(PY) -m api.api_docs
+	@$(WITH_ENV) DN_WRITE_SAMPLES=1 $(PY) -m pytest -q -p no:cacheprovider tests/api/test_integration_examples.py
+
 lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
@@ -71,8 +77,20 @@ typecheck: install
 
 check: lint typecheck
 
+# Every benchmark, side by side (about 15 minutes); e.g. BENCH_ARGS="--only scale" for one,
+# BENCH_ARGS="--write docs/performance.md" to update the figures there.
 bench: install services
-	@$(WITH_ENV) $(PY) -m bench
+	@$(WITH_ENV) $(PY) -m bench $(BENCH_ARGS)
+
+# Fault drills (docs/reliability.md): worker kills, PostgreSQL/Redis restarts under load,
+# pgbouncer; then the figures in docs/reliability.md. The drills start their own services.
+DRILL_FIGURES := $(CURDIR)/.local/drills/figures.jsonl
+drills: install services
+	@DEALERNET_DRILLS=1 ops/system-packages.sh
+	@mkdir -p .local/drills && rm -f $(DRILL_FIGURES)
+	@status=0; $(WITH_ENV) DEALERNET_DRILLS=1 DEALERNET_DRILL_FIGURES=$(DRILL_FIGURES) \
+	  $(PY) -m pytest tests/reliability $(PYTEST_ARGS) || status=$$?; \
+	  $(PY) -m tests.reliability.report $(DRILL_FIGURES) || true; exit $$status
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -143,7 +143,7 @@ def canonical_documents(sources: Iterable[str]) -> dict[str, str]:
 
 def build_manifest(directory: Path = OPERATIONS_DIR) -> dict[str, str]:
     """sha256 hex of each canonical document → the document, sorted by hash."""
-    sources = [path.read_text() for path in sorted(directory.glob("*.graphql"))]
+    sources = [path.read_text() for path in sorted(directory.rglob("*.graphql"))]
     by_hash = {document_hash(text): text for text in canonical_documents(sources).values()}
     return dict(sorted(by_hash.items()))
 

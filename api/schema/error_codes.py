@@ -13,7 +13,10 @@ from collections.abc import Iterator
 
 import asyncpg
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.utils.str_converters import to_camel_case
 
 from api.schema.errors import ApiError
@@ -28,17 +31,36 @@ UNAVAILABLE = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # Class 08 (connection exception) and 57 (operator intervention: admin or crash
+    # shutdown, the server starting up): PostgreSQL is restarting or failing over.
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    # A statement on a connection the server terminated between two statements (its
+    # FATAL arrived unasked): "another operation is in progress". A retry gets a new one.
+    asyncpg.exceptions.InternalClientError,
     asyncpg.InterfaceError,
     ConnectionError,
     OSError,
     RedisConnectionError,
+    RedisTimeoutError,
 )
 RETRY_AFTER_SECONDS = 5
+UNSTORABLE_TEXT = (
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+    asyncpg.exceptions.UntranslatableCharacterError,
+)
+"""Text PostgreSQL cannot store (a NUL character in any string argument): the client's
+input, refused wherever it reaches the database."""
+UNSTORABLE_TEXT_MESSAGE = "Text may not contain NUL characters (U+0000)"
 
 
 def classify(error: GraphQLError) -> dict[str, object]:
     """The extensions an error should carry, from its original exception."""
     original = error.original_error
+    if error.path is None and error.message.startswith("Variable '$"):
+        # A variable's value does not coerce to its declared type. graphql-core keeps
+        # the scalar's own error as the original, but it is the client's input.
+        return {"code": "BAD_USER_INPUT"}
     if original is None:
         if error.extensions and "code" in error.extensions:
             return dict(error.extensions)
@@ -54,6 +76,11 @@ def classify(error: GraphQLError) -> dict[str, object]:
         return {"code": original.code, "retryAfterSeconds": original.retry_after_seconds}
     if isinstance(original, AccessError):
         return {"code": original.code}
+    if isinstance(original, GlobalIDValueError):
+        # Strawberry refuses an ID argument that is not a global ID before the resolver.
+        return {"code": "BAD_USER_INPUT", "rule": "global_id"}
+    if isinstance(original, StrawberryInputCoercionError):
+        return {"code": "BAD_USER_INPUT"}
     if isinstance(original, PolicyInputError):
         return {"code": "BAD_USER_INPUT", "field": to_camel_case(original.field)}
     if isinstance(original, ServiceError):
@@ -62,6 +89,8 @@ def classify(error: GraphQLError) -> dict[str, object]:
         return {"code": "SEGREGATION_OF_DUTIES"}
     if isinstance(original, PolicyDenied):
         return {"code": "FORBIDDEN", "permission": f"{original.object}:{original.action}"}
+    if isinstance(original, UNSTORABLE_TEXT):
+        return {"code": "BAD_USER_INPUT", "rule": "text_characters"}
     if isinstance(original, UNAVAILABLE):
         return {"code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": RETRY_AFTER_SECONDS}
     return {"code": "INTERNAL_SERVER_ERROR"}
@@ -79,6 +108,20 @@ class ErrorCodes(SchemaExtension):
             if extensions["code"] == "INTERNAL_SERVER_ERROR":
                 log.error("unhandled error in %s", error.path, exc_info=error.original_error)
                 error.message = "Internal server error"
+            elif isinstance(error.original_error, UNSTORABLE_TEXT):
+                error.message = UNSTORABLE_TEXT_MESSAGE
             elif extensions["code"] == "SERVICE_UNAVAILABLE":
                 log.warning("backing service unavailable: %r", error.original_error)
                 error.message = "Service temporarily unavailable; retry shortly"
+                _advise_retry(self.execution_context.context, nothing_done=result.data is None)
+
+
+def _advise_retry(context: object, *, nothing_done: bool) -> None:
+    """HTTP clients and proxies see the outage too: ``Retry-After`` on the answer, and
+    503 when nothing of the operation could run (partial data stays a 200)."""
+    response = getattr(context, "response", None)
+    if response is None:  # a WebSocket: the error's extensions say it all
+        return
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if nothing_done:
+        response.status_code = 503
