@@ -18,18 +18,15 @@ import asyncpg
 import httpx
 
 from api.schema.relay_conventions import global_id
-from policies import scopes
 from policies.catalog import ROLES
-from tenants.access import api_keys
 from tenants.database import TenantScope, tenant_transaction
+from tenants.partners import apps
 from tenants.parts import receiving
 from tests.api.graphql_client import bearer, gql
-from tests.parts.factories_parts import STAFF as PARTS_STAFF
 from tests.parts.factories_parts import PartsShop, make_parts_shop
 from tests.parts.purchasing_steps import acting, allowed_as, ordered, receipt_lines
 from tests.warranty.claims_arrange import issue_part
 from tests.warranty.claims_steps import SUBMIT, create, standard_input
-from tests.warranty.factories_warranty import STAFF as WARRANTY_STAFF
 from tests.warranty.factories_warranty import WarrantyDesk, make_warranty_desk
 
 Headers = dict[str, str]
@@ -197,48 +194,39 @@ async def make_example_dealers(
     return dealers
 
 
-ROLE = "partner_integration"
+GRANTER = "service_manager"
+"""The post that registers the example applications and consents to their scopes."""
+
+KINDS = {"Insurer": "insurer", "Supplier": "supplier", "Manufacturer": "manufacturer"}
 
 
-def _permissions(operation: str) -> set[tuple[str, str]]:
-    return {p for s in OPERATION_SCOPES[operation] for p in scopes.SCOPES[s].permissions}
-
-
-def stand_in_post(operation: str, staff: dict[str, list[str]]) -> str:
-    """Until partner applications land: the staff post whose bearer token stands in for
-    a key with the operation's scopes (the first whose roles hold all they grant)."""
-    wanted = _permissions(operation)
-    for post, roles in sorted(staff.items()):
-        if all(any(ROLES[r].allows(obj, action) for r in roles) for obj, action in wanted):
-            return post
-    raise LookupError(f"no post of the factory can stand in for {operation}")
-
-
-def role_covers(operation: str) -> bool:
-    return all(ROLES[ROLE].allows(obj, action) for obj, action in _permissions(operation))
+def _kind(operation: str) -> str:
+    return next(kind for prefix, kind in KINDS.items() if operation.startswith(prefix))
 
 
 async def example_credentials(
     client: httpx.AsyncClient, dealers: ExampleDealers, operation: str
 ) -> tuple[Headers, str]:
-    """The headers an example runs with, and what they stand for.
-
-    The one place to switch when partner applications with scopes land
-    (``tenants.partners.apps.register`` + ``issue_key`` with ``OPERATION_SCOPES``):
-    today a key in the ``partner_integration`` role where that role covers every
-    permission of the operation's scopes, else a staff member's bearer token."""
+    """The key an example runs with: one of a partner application the dealer's service
+    manager registered with exactly the operation's scopes (so the samples show what
+    such a partner really sees, personal data masked unless its scope is granted)."""
+    del client  # the key is issued through the services, as the manager's mutation does
     supplier = operation.startswith("Supplier")
     dealer_id = dealers.shop.dealer_id if supplier else dealers.desk.dealer_id
-    if role_covers(operation):
-        cache = f"{dealer_id}:{ROLE}"
-        if cache not in dealers.keys:
-            manager = dealers.shop.users["manager"] if supplier else dealers.desk.users["manager"]
-            async with tenant_transaction(TenantScope.of([dealer_id], user_id=manager)):
-                issued = await api_keys.issue(
-                    dealer_id=dealer_id, name="Example partner", role=ROLE
-                )
-            dealers.keys[cache] = issued.secret
-        return {"Authorization": f"Bearer {dealers.keys[cache]}"}, "api_key"
-    post = stand_in_post(operation, PARTS_STAFF if supplier else WARRANTY_STAFF)
-    usernames = dealers.shop.usernames if supplier else dealers.desk.usernames
-    return await bearer(client, usernames[post]), "staff_token"
+    wanted = tuple(sorted(OPERATION_SCOPES[operation]))
+    cache = f"{dealer_id}:{','.join(wanted)}"
+    if cache not in dealers.keys:
+        manager = dealers.shop.users["manager"] if supplier else dealers.desk.users["manager"]
+        async with tenant_transaction(TenantScope.of([dealer_id], user_id=manager)):
+            app = await apps.register(
+                dealer_id=dealer_id,
+                new=apps.NewApp(
+                    name=f"Example {_kind(operation)} ({', '.join(wanted)})",
+                    kind=_kind(operation),
+                    scopes=wanted,
+                ),
+                allowed=ROLES[GRANTER].allows,
+            )
+            issued = await apps.issue_key(dealer_id=dealer_id, app_id=app["id"], name="Example")
+        dealers.keys[cache] = issued.secret
+    return {"Authorization": f"Bearer {dealers.keys[cache]}"}, "api_key"

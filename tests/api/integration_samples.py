@@ -61,11 +61,8 @@ def render(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    ran_as = (
-        "a key of the `partner_integration` role"
-        if credential == "api_key"
-        else "a staff token standing in for a key with these scopes"
-    )
+    assert credential == "api_key", "the samples show what a partner's key really sees"
+    ran_as = "a key of a partner application holding exactly these scopes"
     return "\n".join(
         [
             f"Operation `{example.name}` from "
