@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry raises for a 4xx of the transport
 from litestar import Request
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
@@ -61,6 +62,17 @@ def wants_graphql_response_json(accept: str | None) -> bool:
 
 class GraphQLOverHTTP:
     """Mixin for the GraphQL controller (listed before Strawberry's class)."""
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body that is not UTF-8, nests too deep to decode, or is no JSON object (nor
+        a batch array) is the client's error: 400, where Strawberry would fail with 500."""
+        try:
+            parsed = super().parse_json(data)  # type: ignore[misc]
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "The request body must be a JSON object")
+        return parsed
 
     async def process_result(
         self, request: Request[Any, Any, Any], result: ExecutionResult
