@@ -77,7 +77,7 @@ typecheck: install
 
 check: lint typecheck
 
-# Every benchmark, side by side (about 15 minutes); e.g. BENCH_ARGS="--only scale" for one,
+# Every benchmark, side by side (about half an hour here); e.g. BENCH_ARGS="--only scale",
 # BENCH_ARGS="--write docs/performance.md" to update the figures there.
 bench: install services
 	@$(WITH_ENV) $(PY) -m bench $(BENCH_ARGS)

@@ -1,5 +1,6 @@
-"""The yardstick: the workshop board by hand, one SQL statement building the very JSON
-the GraphQL endpoint answers (same fields, IDs and formats), on a raw ASGI app.
+"""The yardstick: the workshop board and the first page of the stock list by hand, each
+one SQL statement building the very JSON the GraphQL endpoint answers (same fields, IDs,
+cursors and formats), on a raw ASGI app: ``/board`` and ``/stock``.
 
 It runs as the application role inside a tenant transaction, as the real app does,
 but skips authentication and policies: the ratio to it is the price of the stack.
@@ -90,8 +91,71 @@ select json_build_object('data', json_build_object('workshopBoard', json_build_o
 """
 
 
+def iso(column: str) -> str:
+    """A timestamptz as Python's ``isoformat`` prints it (six digits of microseconds, or
+    none when they are zero); ``to_json`` would drop trailing zeros."""
+    utc = f"({column} at time zone 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || case when date_trunc('second', {column}) = {column} then ''"
+        f" else to_char({utc}, '.US') end || '+00:00'"
+    )
+
+
+STOCK_PAGE = 50
+"""The stock list's page, as the frontend asks for it (``StockList.tsx``)."""
+
+STOCK_JSON_SQL = f"""
+with page as (
+  select s.*, p.part_number, p.name as part_name, p.name_zh as part_name_zh, p.unit,
+         p.pack_size, p.list_price,
+         coalesce((select sum(r.quantity) from stock_reservation r
+                    where r.dealer_id = s.dealer_id and r.stock_item_id = s.id
+                      and r.status = 'active'), 0) as reserved,
+         coalesce(o.on_order, 0) as on_order
+    from stock_item s
+    join part p on p.id = s.part_id
+    left join stock_on_order o on o.dealer_id = s.dealer_id and o.stock_item_id = s.id
+   where s.dealer_id = $1 and s.active
+   order by s.bin_location, s.id
+   limit $2 + 1
+), shown as (
+  select * from page order by bin_location, id limit $2
+)
+select json_build_object('data', json_build_object(
+  'stockItems', json_build_object(
+    'edges', coalesce((select json_agg(json_build_object('node', json_build_object(
+        'id', {gid("StockItem", "s.id")},
+        'binLocation', s.bin_location, 'zone', s.zone,
+        'minQty', s.min_qty::text, 'maxQty', s.max_qty::text,
+        'reorderMultiple', s.reorder_multiple::text, 'leadTimeDays', s.lead_time_days,
+        'unitCost', s.unit_cost::text, 'onHand', s.on_hand::text,
+        'reserved', s.reserved::text, 'available', (s.on_hand - s.reserved)::text,
+        'onOrder', s.on_order::text, 'lastMovementAt', {iso("s.last_movement_at")},
+        'active', s.active, 'belowMin', s.on_hand < s.min_qty,
+        'aboveMax', s.max_qty > 0 and s.on_hand > s.max_qty,
+        'noMovementDays', case when s.last_movement_at is not null then greatest(floor(
+                            extract(epoch from now() - s.last_movement_at) / 86400), 0)::int end,
+        'part', json_build_object(
+          'id', {gid("Part", "s.part_id")}, 'partNumber', s.part_number, 'name', s.part_name,
+          'nameZh', s.part_name_zh, 'unit', s.unit, 'packSize', s.pack_size,
+          'listPrice', s.list_price::text)))
+      order by s.bin_location, s.id) from shown s), '[]'::json),
+    'pageInfo', json_build_object(
+      'hasNextPage', (select count(*) from page) > $2,
+      'endCursor', (select translate(encode(convert_to(
+                      't:' || json_build_array(s.bin_location, s.id)::text, 'UTF8'), 'base64'),
+                      E'+/\\n', '-_')
+                      from shown s order by s.bin_location desc, s.id desc limit 1))),
+  'stockZones', coalesce((select json_agg(z.zone order by z.zone) from (
+      select distinct zone from stock_item where dealer_id = $1 and active and zone <> ''
+    ) z), '[]'::json)))::text
+"""
+
+
 class HandwrittenBoard:
-    """A raw ASGI app: every HTTP request answers the board of ``BENCH_DEALER_ID``."""
+    """A raw ASGI app answering the board (``/board``) or the first page of the stock
+    list (``/stock``) of ``BENCH_DEALER_ID``."""
 
     def __init__(self) -> None:
         self.pool: asyncpg.Pool | None = None
@@ -110,7 +174,10 @@ class HandwrittenBoard:
             await connection.execute(
                 "select set_config('app.dealer_ids', $1, true)", f"{{{self.dealer_id}}}"
             )
-            body: str = await connection.fetchval(BOARD_JSON_SQL, self.dealer_id)
+            if scope["path"].startswith("/stock"):
+                body: str = await connection.fetchval(STOCK_JSON_SQL, self.dealer_id, STOCK_PAGE)
+            else:
+                body = await connection.fetchval(BOARD_JSON_SQL, self.dealer_id)
         data = body.encode()
         await send(
             {

@@ -24,7 +24,12 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serve(
-    args: list[str], env: dict[str, str], ready_path: str, method: str = "GET"
+    args: list[str],
+    env: dict[str, str],
+    ready_path: str,
+    method: str = "GET",
+    *,
+    start_seconds: float = 60,
 ) -> AsyncIterator[str]:
     """Start ``args`` (given ``{port}``), wait until ``ready_path`` answers, yield its URL."""
     port = free_port()
@@ -39,7 +44,7 @@ async def serve(
     url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as http:
-            for _ in range(300):
+            for _ in range(int(start_seconds / 0.05)):
                 if process.poll() is not None:
                     err = process.stderr.read() if process.stderr else ""
                     raise RuntimeError(f"{args} exited: {err}")
@@ -64,6 +69,18 @@ async def serve(
 
 def graphql_server_args() -> list[str]:
     return [sys.executable, "-m", "api.cli", "serve", "--port", "{port}", "--log-level", "warning"]
+
+
+POSTGRAPHILE = ROOT / "bench" / "postgraphile"
+
+
+def postgraphile_server_args() -> list[str]:
+    """PostGraphile 5 on the project's own Node 22 (``bench/postgraphile``), installed
+    from its lock file on first use."""
+    node = POSTGRAPHILE / "node_modules" / ".bin" / "node"
+    if not node.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=POSTGRAPHILE, check=True)
+    return [str(node), str(POSTGRAPHILE / "server.mjs"), "{port}"]
 
 
 def handwritten_server_args() -> list[str]:

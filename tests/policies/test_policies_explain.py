@@ -125,3 +125,12 @@ def test_dealers_of_lists_every_dealer_with_its_roles(store: PolicyStore, networ
         "warehouse_keeper",
     ]
     assert store.dealers_of(10**9) == {}
+
+
+def test_dealer_ids_of_are_the_dealers_of_without_their_grants(
+    store: PolicyStore, network: Network
+) -> None:
+    for user_id in network.users.values():
+        assert store.dealer_ids_of(user_id) == frozenset(store.dealers_of(user_id))
+    assert store.dealer_ids_of(network.users["parts_a"]) == {network.dealer_ids[0]}
+    assert store.dealer_ids_of(10**9) == frozenset()
