@@ -32,8 +32,33 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
-def connection_config(url: str | None = None, *, as_owner: bool = False) -> dict[str, Any]:
-    """asyncpg keyword arguments for ``url``; the app role unless ``as_owner``."""
+POOLER_URL_ENV = "DEALERNET_POOLER_URL"
+"""Where the app's pool connects when a transaction pooler (pgbouncer, ``pool_mode =
+transaction``) stands in front of PostgreSQL. ``DATABASE_URL`` stays the direct
+connection: migrations and the policy store's LISTEN need a session of their own."""
+
+
+def pooler_url() -> str | None:
+    return os.environ.get(POOLER_URL_ENV) or None
+
+
+class PooledConnection(asyncpg.Connection):
+    """A connection through a transaction pooler (see ``connection_config``): marks it
+    for ``init_connection``, which checks that row-level security applies to it."""
+
+
+def connection_config(
+    url: str | None = None, *, as_owner: bool = False, pooled: bool = False
+) -> dict[str, Any]:
+    """asyncpg keyword arguments for ``url``; the app role unless ``as_owner``.
+
+    ``pooled``: through a transaction pooler, which hands out a server connection per
+    transaction. Named prepared statements would stay behind on a server the next
+    transaction may not get: without the statement cache asyncpg uses the unnamed
+    statement, parsed and bound in one exchange (Parse, Describe, Flush, then Bind,
+    Execute, Sync), which the pooler keeps on one server. No ``role`` startup
+    parameter either (pgbouncer refuses unknown ones): the URL's user must be the
+    app role itself, which ``init_connection`` checks."""
     parsed = urlparse(url or database_url())
     config: dict[str, Any] = {
         "host": parsed.hostname or "127.0.0.1",
@@ -43,7 +68,11 @@ def connection_config(url: str | None = None, *, as_owner: bool = False) -> dict
     }
     if parsed.password:
         config["password"] = parsed.password
-    if not as_owner:
+    if pooled:
+        config["statement_cache_size"] = 0
+        config["connection_class"] = PooledConnection
+        config["server_settings"] = {"application_name": "dealernet"}
+    elif not as_owner:
         # `role` is not reset by the pool's RESET ALL, so every pooled connection
         # stays the unprivileged role for its whole life.
         config["server_settings"] = {"role": APP_ROLE, "application_name": "dealernet"}
@@ -53,7 +82,10 @@ def connection_config(url: str | None = None, *, as_owner: bool = False) -> dict
 def make_engine(url: str | None = None, *, as_owner: bool | None = None) -> PostgresEngine:
     if as_owner is None:
         as_owner = os.environ.get("DEALERNET_DB_AS_OWNER") == "1"
-    return PostgresEngine(config=connection_config(url, as_owner=as_owner))
+    pooler = pooler_url() if url is None and not as_owner else None
+    return PostgresEngine(
+        config=connection_config(pooler or url, as_owner=as_owner, pooled=pooler is not None)
+    )
 
 
 def engine() -> PostgresEngine:
@@ -64,7 +96,14 @@ def engine() -> PostgresEngine:
 
 
 async def init_connection(connection: asyncpg.Connection) -> None:
-    """JSON columns arrive as Python values, not strings."""
+    """JSON columns arrive as Python values, not strings. Behind a pooler, refuse a
+    connection that is not the app role: row-level security would not apply to it."""
+    if isinstance(connection, PooledConnection):
+        user = await connection.fetchval("select current_user")
+        if user != APP_ROLE:
+            raise RuntimeError(
+                f"{POOLER_URL_ENV} must log in as {APP_ROLE} (row-level security), not {user}"
+            )
     for kind in ("json", "jsonb"):
         await connection.set_type_codec(
             kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"

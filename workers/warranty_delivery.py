@@ -47,7 +47,8 @@ async def deliver_warranty_message(ctx: dict[str, Any], dealer_id: int, message_
 
 async def sweep_warranty_outbox(ctx: dict[str, Any]) -> int:
     """Ask for every due attempt; returns how many jobs were new."""
-    due = await delivery.due_messages(SWEEP_LIMIT)
+    policy: delivery.RetryPolicy = ctx.get(POLICY_KEY) or delivery.DEFAULT_POLICY
+    due = await delivery.due_messages(SWEEP_LIMIT, policy.reissue_after)
     woken = await wake(due, redis=ctx["redis"])
     if woken:
         log.info("warranty sweep woke %d of %d due messages", woken, len(due))

@@ -314,7 +314,14 @@ async def recover_runs(
     async with tenant_transaction(scope, fresh=True) as tx:
         rows = await tx.connection.fetch(
             """
-            select id, dealer_id, status, attempts, requested_at from reorder_run
+            select id, dealer_id, status, attempts, requested_at,
+                   floor(extract(epoch from coalesce($2, now())
+                                 - case when status = 'queued' then requested_at
+                                        else started_at end)::float8
+                         / extract(epoch from case when status = 'queued' then $3::interval
+                                                   else $4::interval end)::float8)::int
+                     as reissue
+              from reorder_run
              where dealer_id = any($1::bigint[])
                and ((status = 'queued' and requested_at < coalesce($2, now()) - $3::interval)
                  or (status = 'running' and started_at < coalesce($2, now()) - $4::interval))
@@ -349,7 +356,10 @@ async def recover_runs(
     if again:
         log.warning("queueing %d reorder runs again: %s", len(again), [r["id"] for r in again])
         await enqueue_runs(
-            [QueuedRun(r["id"], r["dealer_id"], r["requested_at"], r["attempts"]) for r in again],
+            [
+                QueuedRun(r["id"], r["dealer_id"], r["requested_at"], r["attempts"], r["reissue"])
+                for r in again
+            ],
             redis,
         )
     return [(r["id"], r["dealer_id"], r["attempts"]) for r in again]

@@ -27,11 +27,16 @@ class QueuedRun:
     requested_at: datetime
     attempt: int = 0
     """Workers that took the run up before (0: its first job)."""
+    reissue: int = 0
+    """How often recovery asked again for this attempt (0: the first ask). A worker
+    killed after taking the job but before claiming the run leaves arq's lock on that
+    job ID for the longest job timeout (half an hour); a new ID is not held."""
 
     @property
     def job_id(self) -> str:
         stamp = int(self.requested_at.timestamp() * 1_000_000)
-        return f"reorder:{self.run_id}:{stamp}:{self.attempt}"
+        base = f"reorder:{self.run_id}:{stamp}:{self.attempt}"
+        return f"{base}:again{self.reissue}" if self.reissue else base
 
 
 async def enqueue_runs(runs: list[QueuedRun], redis: ArqRedis | None = None) -> int:

@@ -59,6 +59,9 @@ class RetryPolicy:
     """How long an HTTP attempt owns its message; must exceed ``timeout``."""
     timeout: float = 15.0
     """Of one HTTP request, connect to last byte."""
+    reissue_after: float = 60.0
+    """A message due this long that nobody took gets a job of its own from the sweep:
+    the first may be held by a worker that died holding it."""
 
     def backoff(self, attempts: int, floor: float | None = None) -> float:
         """Seconds before the next attempt after ``attempts`` failed ones: "equal
@@ -224,7 +227,9 @@ async def _acknowledge(tx: ActiveTransaction, message: Message) -> None:
         )
 
 
-async def due_messages(limit: int = 1000) -> list[Wake]:
+async def due_messages(
+    limit: int = 1000, reissue_after: float = DEFAULT_POLICY.reissue_after
+) -> list[Wake]:
     """Pending messages of every dealer that are due and not leased: the sweep's work.
 
     Read through ``warranty_outbox_due`` (SECURITY DEFINER, migration warranty_0003):
@@ -232,9 +237,14 @@ async def due_messages(limit: int = 1000) -> list[Wake]:
     gives it keys only, and each attempt then runs scoped to its one dealer."""
     async with network_transaction(fresh=True) as tx:
         rows = await tx.connection.fetch(
-            "select dealer_id, id, attempts from warranty_outbox_due($1)", limit
+            "select dealer_id, id, attempts,"
+            " floor(extract(epoch from now() - next_attempt_at)::float8 / $2::float8)::int"
+            " as reissue"
+            " from warranty_outbox_due($1)",
+            limit,
+            reissue_after,
         )
-    return [Wake(r["dealer_id"], r["id"], r["attempts"]) for r in rows]
+    return [Wake(r["dealer_id"], r["id"], r["attempts"], max(r["reissue"], 0)) for r in rows]
 
 
 async def retry_dead(

@@ -40,10 +40,15 @@ class Wake:
     message_id: int
     attempts: int
     """Attempts already made: the job is for attempt ``attempts + 1``."""
+    reissue: int = 0
+    """How often the sweep asked again for an attempt nobody took (0: the first ask). A
+    worker killed after taking a job but before leasing its message leaves arq's lock
+    on that job ID for the longest job timeout (half an hour); a new ID is not held."""
 
 
 def job_id(wake: Wake) -> str:
-    return f"warranty-outbox:{wake.message_id}:{wake.attempts}"
+    base = f"warranty-outbox:{wake.message_id}:{wake.attempts}"
+    return f"{base}:again{wake.reissue}" if wake.reissue else base
 
 
 class _Client:
