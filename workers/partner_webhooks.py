@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
 from arq import cron
 from arq.cron import CronJob
 from arq.worker import func
@@ -57,7 +56,7 @@ async def sweep_partner_webhooks(ctx: dict[str, Any]) -> int:
 
 async def startup(ctx: dict[str, Any]) -> None:
     """One HTTP client per worker: connections to a partner are reused."""
-    ctx[HTTP_KEY] = httpx.AsyncClient()
+    ctx[HTTP_KEY] = webhook_delivery.direct_client()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from api.schema.context import Info
 from api.schema.front_desk_loaders import front_desk_loaders
 from api.schema.loaders import load_one
 from api.schema.network import StaffUser
-from api.schema.personal_data import Kind, personal
+from api.schema.personal_data import Kind, personal, reveals_personal_data
 from api.schema.relay_conventions import connection, decode_cursor, page_size, parse_global_id
 from tenants.service import customers as customer_service
 from tenants.service import mileage as mileage_service
@@ -229,7 +229,8 @@ class Vehicle(relay.Node):
 @strawberry.type
 class CustomersQuery:
     @strawberry.field(
-        description="Customers of the current dealer, searched by name, phone, plate or VIN."
+        description="Customers of the current dealer, searched by name, phone, plate or VIN"
+        " (by plate or VIN only for a key that sees personal data masked)."
     )
     async def customers(
         self, info: Info, search: str = "", first: int | None = None, after: str | None = None
@@ -238,12 +239,18 @@ class CustomersQuery:
         size, last = page_size(first), decode_cursor(after) or 0
         async with info.context.read() as tx:
             rows = await customer_service.search_customers(
-                tx.connection, dealer, search, after=last, limit=size + 1
+                tx.connection,
+                dealer,
+                search,
+                after=last,
+                limit=size + 1,
+                by_personal_data=reveals_personal_data(info.context),
             )
         return connection(rows, size, Customer.from_row, lambda r: r["id"])
 
     @strawberry.field(
-        description="Vehicles of the current dealer, searched by plate, VIN, owner name or phone."
+        description="Vehicles of the current dealer, searched by plate, VIN, owner name or phone"
+        " (by plate or VIN only for a key that sees personal data masked)."
     )
     async def vehicles(
         self, info: Info, search: str = "", first: int | None = None, after: str | None = None
@@ -252,7 +259,12 @@ class CustomersQuery:
         size, last = page_size(first), decode_cursor(after) or 0
         async with info.context.read() as tx:
             rows = await vehicle_service.search_vehicles(
-                tx.connection, dealer, search, after=last, limit=size + 1
+                tx.connection,
+                dealer,
+                search,
+                after=last,
+                limit=size + 1,
+                by_personal_data=reveals_personal_data(info.context),
             )
         return connection(rows, size, Vehicle.from_row, lambda r: r["id"])
 

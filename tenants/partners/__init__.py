@@ -1,1 +1,2 @@
-"""Partner integrations: registered applications, their scopes and keys, the call log and webhooks."""
+"""Partner integrations: registered applications, their scopes and keys, the call log
+and webhooks."""

@@ -157,12 +157,21 @@ async def set_disabled(*, dealer_id: int, app_id: int, disabled: bool) -> asyncp
     return row
 
 
-async def issue_key(*, dealer_id: int, app_id: int, name: str) -> IssuedKey:
-    """A new key for an enabled application; the secret is returned once, never stored."""
+async def issue_key(
+    *, dealer_id: int, app_id: int, name: str, allowed: Allowed | None = None
+) -> IssuedKey:
+    """A new key for an enabled application; the secret is returned once, never stored.
+
+    Whoever holds the secret acts with all of the application's scopes, so the person
+    issuing it must be able to grant each of them (SCOPE_NOT_GRANTABLE): otherwise a
+    colleague with ``api_key:manage`` could take a key for what a better-placed manager
+    consented to. ``allowed=None`` only for code acting for no person (seeding)."""
     tx = _tx()
     app = await _locked(tx, dealer_id, app_id)
     if app["disabled_at"] is not None:
         raise PartnerAppDisabled()
+    if allowed is not None:
+        check_grant(app["scopes"], allowed)
     label = name.strip() or f"{app['name']} key"
     if len(label) > 120:
         raise RuleViolation("name", "name_length", "Key name is at most 120 characters")

@@ -74,7 +74,7 @@ async def write_calls(records: Iterable[CallRecord]) -> int:
                 [r.at for r in rows],
                 [r.operation_name[:200] for r in rows],
                 [r.operation_type if r.operation_type in OPERATION_TYPES else "" for r in rows],
-                [r.persisted_hash for r in rows],
+                [r.persisted_hash[:128] if r.persisted_hash else None for r in rows],
                 [r.cost for r in rows],
                 [r.http_status for r in rows],
                 [",".join(c.replace(",", "_") for c in r.error_codes) for r in rows],

@@ -24,6 +24,7 @@ address in production (``webhook_addresses``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
@@ -36,7 +37,13 @@ import httpx
 
 from tenants.database import ActiveTransaction, TenantScope, network_transaction, tenant_transaction
 from tenants.partners.event_catalog import EVENT_TYPES
-from tenants.partners.webhook_addresses import Unresolvable, resolved_refusal
+from tenants.partners.webhook_addresses import (
+    NonPublicAddress,
+    Unresolvable,
+    peer_refusal,
+    public_only_client,
+    resolved_refusal,
+)
 from tenants.partners.webhook_outbox import PING
 from tenants.partners.webhook_queue import Wake
 from tenants.partners.webhook_signing import signed_headers
@@ -59,9 +66,14 @@ class RetryPolicy:
     base_delay: float = 30.0
     max_delay: float = 7200.0
     lease: float = 60.0
-    """How long an attempt owns its delivery; must exceed ``timeout``."""
+    """How long an attempt owns its delivery; must exceed twice ``timeout`` (resolving
+    the host and the POST are each bounded by it)."""
     timeout: float = 10.0
-    """Of one POST, connect to last byte."""
+    """Of one POST as a whole, connect to the last byte read; and of resolving the host."""
+
+    def __post_init__(self) -> None:
+        if self.lease < 2 * self.timeout:
+            raise ValueError("the lease must cover resolving the host and posting")
 
     def backoff(self, attempts: int, floor: float | None = None) -> float:
         """Seconds before the next attempt after ``attempts`` failed ones: "equal
@@ -227,52 +239,76 @@ async def _post_if_allowed(
 ) -> Outcome:
     """Post, unless the URL now resolves to a non-public address (``webhook_addresses``)."""
     try:
-        refusal = await resolved_refusal(taken.url)
+        async with asyncio.timeout(policy.timeout):  # a stuck resolver must not outlast the lease
+            refusal = await resolved_refusal(taken.url)
     except Unresolvable as exc:
         return Outcome("retry", error=f"Host not found: {exc}")
+    except TimeoutError:
+        return Outcome("retry", error=f"Host not resolved within {policy.timeout:g} s")
     if refusal:
         return Outcome("dead", error=refusal)
     return await post(taken, request_timeout=policy.timeout, client=http)
 
 
+def direct_client() -> httpx.AsyncClient:
+    """The HTTP client for webhook posts (``webhook_addresses.public_only_client``)."""
+    return public_only_client()
+
+
 async def post(
     taken: _Taken, *, request_timeout: float, client: httpx.AsyncClient | None
 ) -> Outcome:
-    """One signed POST; never raises for what the network or the receiver does."""
+    """One signed POST; never raises for what the network or the receiver does.
+
+    ``request_timeout`` bounds the whole exchange, not each read (httpx's own timeout
+    is per operation, so a receiver dripping a byte at a time would outlast the
+    lease); of the answer only the excerpt's worth is read, whatever its size."""
     headers = {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
+        "accept-encoding": "identity",  # the excerpt is read raw: no compressed answers
         **signed_headers(taken.secrets, taken.event_uuid, taken.body),
     }
     own = client is None
-    http = client or httpx.AsyncClient()
+    http = client or direct_client()
     started = time.monotonic()
 
     def elapsed() -> int:
         return round((time.monotonic() - started) * 1000)
 
-    try:
-        response = await http.post(
-            taken.url,
-            content=taken.body,
-            headers=headers,
-            timeout=request_timeout,
-            follow_redirects=False,
+    def timed_out(exc: BaseException) -> Outcome:
+        return Outcome(
+            "retry",
+            error=f"No answer within {request_timeout:g} s ({type(exc).__name__})",
+            duration_ms=elapsed(),
         )
+
+    try:
+        async with asyncio.timeout(request_timeout):
+            async with http.stream(
+                "POST",
+                taken.url,
+                content=taken.body,
+                headers=headers,
+                timeout=request_timeout,
+                follow_redirects=False,
+            ) as response:
+                refusal = peer_refusal(_peer_address(response))
+                if refusal:
+                    return Outcome("dead", error=refusal, duration_ms=elapsed())
+                status = response.status_code
+                excerpt = await _excerpt(response)
+    except NonPublicAddress as exc:
+        return Outcome("dead", error=str(exc), duration_ms=elapsed())
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         return Outcome("dead", error=f"URL unusable: {exc}", duration_ms=elapsed())
-    except httpx.TimeoutException as exc:
-        return Outcome(
-            "retry", error=f"No answer within {request_timeout:g} s ({type(exc).__name__})",
-            duration_ms=elapsed(),
-        )  # fmt: skip
+    except (httpx.TimeoutException, TimeoutError) as exc:
+        return timed_out(exc)
     except httpx.HTTPError as exc:
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}", duration_ms=elapsed())
     finally:
         if own:
             await http.aclose()
-    status = response.status_code
-    excerpt = response.text[:EXCERPT_CHARS]
     if 200 <= status < 300:
         return Outcome("delivered", http_status=status, excerpt=excerpt, duration_ms=elapsed())
     retry_after = response.headers.get("retry-after", "")
@@ -284,6 +320,29 @@ async def post(
         duration_ms=elapsed(),
         retry_after=float(retry_after) if retry_after.isdigit() else None,
     )
+
+
+def _peer_address(response: httpx.Response) -> str:
+    """The IP address the request was actually sent to (empty when unknown)."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    """The start of the answer, reading no more of it than the excerpt needs."""
+    limit = EXCERPT_CHARS * 4  # UTF-8: at most four bytes a character
+    received = bytearray()
+    async for chunk in response.aiter_raw():
+        received += chunk
+        if len(received) >= limit:
+            break
+    encoding = response.charset_encoding or "utf-8"
+    try:
+        text = bytes(received[:limit]).decode(encoding, errors="replace")
+    except LookupError:
+        text = bytes(received[:limit]).decode("utf-8", errors="replace")
+    return text[:EXCERPT_CHARS]
 
 
 async def _record(

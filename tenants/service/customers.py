@@ -143,8 +143,8 @@ SEARCH_SQL = """
 select c.* from customer c
  where c.dealer_id = $1 and c.id > $2
    and ($3 = ''
-        or lower(c.name) like '%' || lower($3) || '%'
-        or ($4 <> '' and length($4) >= 4 and position($4 in c.phone) > 0)
+        or ($8 and lower(c.name) like '%' || lower($3) || '%')
+        or ($8 and $4 <> '' and length($4) >= 4 and position($4 in c.phone) > 0)
         or exists (select 1 from vehicle v
                     where v.dealer_id = c.dealer_id and v.customer_id = c.id
                       and (($5 <> '' and upper(v.plate) like '%' || $5 || '%')
@@ -154,9 +154,19 @@ select c.* from customer c
 
 
 async def search_customers(
-    connection: asyncpg.Connection, dealer_id: int, query: str, *, after: int, limit: int
+    connection: asyncpg.Connection,
+    dealer_id: int,
+    query: str,
+    *,
+    after: int,
+    limit: int,
+    by_personal_data: bool = True,
 ) -> list[asyncpg.Record]:
-    """By any part of the name, phone (4+ digits), plate, or the VIN's end (6+ chars)."""
+    """By any part of the name, phone (4+ digits), plate, or the VIN's end (6+ chars).
+
+    ``by_personal_data=False`` matches plate and VIN only: for a caller who sees names
+    and phones masked, a match on them would reveal what the mask hides (probing a
+    phone digit by digit)."""
     text = query.strip()
     return list(
         await connection.fetch(
@@ -168,6 +178,7 @@ async def search_customers(
             normalise_plate(text) if text else "",
             normalise_vin(text) if text else "",
             limit,
+            by_personal_data,
         )
     )
 

@@ -173,9 +173,16 @@ async def update_vehicle(
 
 
 async def search_vehicles(
-    connection: asyncpg.Connection, dealer_id: int, query: str, *, after: int, limit: int
+    connection: asyncpg.Connection,
+    dealer_id: int,
+    query: str,
+    *,
+    after: int,
+    limit: int,
+    by_personal_data: bool = True,
 ) -> list[asyncpg.Record]:
-    """By any part of the plate or VIN, or the owner's name or phone."""
+    """By any part of the plate or VIN, or the owner's name or phone (unless
+    ``by_personal_data`` is False: see ``customers.search_customers``)."""
     from tenants.service.phones import phone_digits
 
     text = query.strip()
@@ -187,8 +194,8 @@ async def search_vehicles(
            and ($3 = ''
                 or ($4 <> '' and upper(v.plate) like '%' || $4 || '%')
                 or ($5 <> '' and length($5) >= 4 and v.vin like '%' || $5 || '%')
-                or lower(c.name) like '%' || lower($3) || '%'
-                or ($6 <> '' and length($6) >= 4 and position($6 in c.phone) > 0))
+                or ($8 and lower(c.name) like '%' || lower($3) || '%')
+                or ($8 and $6 <> '' and length($6) >= 4 and position($6 in c.phone) > 0))
          order by v.id limit $7
         """,
         dealer_id,
@@ -198,5 +205,6 @@ async def search_vehicles(
         normalise_vin(text) if text else "",
         phone_digits(text) if text else "",
         limit,
+        by_personal_data,
     )
     return list(rows)

@@ -122,6 +122,27 @@ async def test_no_escalation_through_a_partner(
     assert granted["data"]["updatePartnerAppScopes"]["scopes"] == [{"key": "appointments:write"}]
 
 
+async def test_no_key_for_scopes_the_issuer_could_not_grant(
+    client: httpx.AsyncClient, network: Network, db: asyncpg.Connection
+) -> None:
+    """A key carries all of its application's scopes: a manager who books no
+    appointments cannot take a key for an application another consented to booking."""
+    dealer = network.dealer_ids[0]
+    partner = await make_partner_app(db, dealer, ["appointments:write"])
+    manager = await bearer(client, "manager_a")
+    refused = await gql(client, ISSUE, {"id": _gid("PartnerApp", partner.app_id)}, headers=manager)
+    assert error_codes(refused) == ["SCOPE_NOT_GRANTABLE"]
+    assert "appointment:create" in refused["errors"][0]["extensions"]["missingPermissions"]
+    assert (
+        await db.fetchval("select count(*) from api_key where partner_app_id = $1", partner.app_id)
+        == 1
+    )  # only the arranged one
+
+    readable = await make_partner_app(db, dealer, ["customers:read", "personal_data:read"])
+    issued = await gql(client, ISSUE, {"id": _gid("PartnerApp", readable.app_id)}, headers=manager)
+    assert issued["data"]["issuePartnerAppKey"]["key"].startswith("dnk_")
+
+
 async def test_who_may_see_and_manage(client: httpx.AsyncClient, network: Network) -> None:
     advisor = await bearer(client, "advisor_a")
     listed = await gql(client, APPS, headers=advisor)

@@ -184,3 +184,30 @@ def test_every_personal_field_is_masked() -> None:
                 missing.append(f"{definition.name}.{field.python_name}")
     assert not missing, f"personal data without PersonalData masking: {missing}"
     assert checked >= 15, "the guard must actually see the personal fields"
+
+
+SEARCH_CUSTOMERS = "query($q: String!) { customers(search: $q) { edges { node { id } } } }"
+SEARCH_VEHICLES = "query($q: String!) { vehicles(search: $q) { edges { node { vin } } } }"
+
+
+@pytest.mark.parametrize("query", [SEARCH_CUSTOMERS, SEARCH_VEHICLES])
+async def test_masked_data_is_no_search_oracle(
+    client: httpx.AsyncClient, network: Network, db: asyncpg.Connection, customer: int, query: str
+) -> None:
+    """A key that sees 138****5678 must not learn the hidden digits by searching for them
+    (nor a masked name by its parts); plate and VIN, which are not masked, still match."""
+    dealer = network.dealer_ids[0]
+    masked = await make_partner_app(db, dealer, ["customers:read"])
+    shown = await make_partner_app(db, dealer, ["customers:read", "personal_data:read"])
+
+    async def hits(headers: dict[str, str], text: str) -> int:
+        body = await gql(client, query, {"q": text}, headers=headers)
+        assert not body.get("errors"), body
+        field = "customers" if "customers(" in query else "vehicles"
+        return len(body["data"][field]["edges"])
+
+    for probe in ("3812", "13812345678", "王磊", "磊"):
+        assert await hits(masked.headers, probe) == 0, probe
+        assert await hits(shown.headers, probe) == 1, probe
+    for probe in ("沪A12345", "R0000001"):
+        assert await hits(masked.headers, probe) == 1, probe

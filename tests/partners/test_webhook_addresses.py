@@ -20,6 +20,10 @@ from tenants.partners.webhook_addresses import literal_refusal
         ("http://169.254.169.254/latest/meta-data", True),
         ("http://[::1]/", True),
         ("http://localhost:9000/", True),
+        ("http://[::ffff:169.254.169.254]/", True),  # IPv4-mapped
+        ("http://[2002:7f00:1::]/", True),  # 6to4 of 127.0.0.1
+        ("http://[64:ff9b::a00:1]/", True),  # NAT64 of 10.0.0.1
+        ("http://[64:ff9b::808:808]/", False),  # NAT64 of 8.8.8.8
     ],
 )
 def test_production_refuses_urls_naming_non_public_addresses(

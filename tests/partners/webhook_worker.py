@@ -10,12 +10,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-import httpx
 import pytest
 from arq.connections import ArqRedis
 from arq.worker import Worker
 
-from tenants.partners.webhook_delivery import RetryPolicy
+from tenants.partners.webhook_delivery import RetryPolicy, direct_client
 from tenants.warranty.delivery_queue import close_client
 from workers import partner_webhooks
 from workers.redis import QUEUE_NAME
@@ -47,7 +46,7 @@ async def queued_jobs(redis: ArqRedis) -> list[str]:
 def make_worker(*, policy: RetryPolicy = FAST, sweep: bool = False) -> Worker:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx[partner_webhooks.POLICY_KEY] = policy
-        ctx[partner_webhooks.HTTP_KEY] = httpx.AsyncClient()
+        ctx[partner_webhooks.HTTP_KEY] = direct_client()
 
     redis = ArqRedis.from_url(_URL)
     redis.default_queue_name = QUEUE_NAME

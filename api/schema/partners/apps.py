@@ -228,6 +228,8 @@ class PartnerAppsMutation:
             )
         return PartnerApp.from_row(row)
 
+    # Its holder acts with every scope of the application: the issuer must be able to
+    # grant each (SCOPE_NOT_GRANTABLE, apps.issue_key).
     @strawberry.mutation(description="A new key for the application; the key is shown once.")
     async def issue_partner_app_key(
         self, info: Info, app_id: strawberry.ID, name: str = ""
@@ -235,7 +237,10 @@ class PartnerAppsMutation:
         app = parse_global_id(app_id, "PartnerApp", "appId")
         _consenting_person(info)
         async with info.context.write("api_key", "manage") as tx:
-            issued = await apps.issue_key(dealer_id=tx.scope.dealer_ids[0], app_id=app, name=name)
+            dealer = tx.scope.dealer_ids[0]
+            issued = await apps.issue_key(
+                dealer_id=dealer, app_id=app, name=name, allowed=_allowed(info, dealer)
+            )
             row = await tx.connection.fetchrow("select * from api_key where id = $1", issued.id)
         return IssuedApiKey(api_key=ApiKey.from_row(row), key=issued.secret)
 
