@@ -25,6 +25,8 @@ QUOTA_COLUMNS = ("min_qty", "max_qty", "reorder_multiple", "lead_time_days")
 
 ITEM_SQL = """
 select s.*, p.part_number, p.name as part_name, p.name_zh as part_name_zh,
+       p.unit as part_unit, p.pack_size as part_pack_size, p.list_price as part_list_price,
+       p.part_group, p.superseded_by as part_superseded_by,
        coalesce((select sum(r.quantity) from stock_reservation r
                   where r.dealer_id = s.dealer_id and r.stock_item_id = s.id
                     and r.status = 'active'), 0) as reserved,
@@ -33,7 +35,8 @@ select s.*, p.part_number, p.name as part_name, p.name_zh as part_name_zh,
   join part p on p.id = s.part_id
   left join stock_on_order o on o.dealer_id = s.dealer_id and o.stock_item_id = s.id
 """
-"""A stock item with its part's number and names and its derived balances."""
+"""A stock item with its derived balances and its part's columns (``part_*``): a list builds
+each item's ``Part`` from its own row instead of a second query per page."""
 
 
 def normalise_bin(value: str) -> str:

@@ -142,6 +142,33 @@ async def test_a_stock_item_shows_its_ledger_lots_balances_and_supersession(
     assert not oldest["stockedHere"] and oldest["stockItem"] is None
 
 
+PART_FIELDS = "id partNumber name nameZh unit packSize listPrice partGroup supersededBy { id }"
+
+
+async def test_a_listed_items_part_is_the_catalogs_part(
+    client: httpx.AsyncClient, api_parts_shop: PartsShop, sign_in: SignIn, db: asyncpg.Connection
+) -> None:
+    """The list builds each item's part from its own row; it must be the part the catalog
+    shows, superseded numbers included."""
+    await db.execute(
+        "update part set unit = 'set', pack_size = 4, part_group = 'Brakes' where id = $1",
+        api_parts_shop.parts["pad"],
+    )
+    keeper = await sign_in("keeper")
+    listed = await ok(
+        client, f"{{ stockItems {{ edges {{ node {{ part {{ {PART_FIELDS} }} }} }} }} }}", {},
+        keeper,
+    )  # fmt: skip
+    parts = [n["part"] for n in _nodes(listed["stockItems"])]
+    assert any(p["supersededBy"] for p in parts) and any(p["unit"] == "set" for p in parts)
+    for part in parts:
+        shown = await ok(
+            client, f"query($id: ID!) {{ node(id: $id) {{ ... on Part {{ {PART_FIELDS} }} }} }}",
+            {"id": part["id"]}, keeper,
+        )  # fmt: skip
+        assert shown["node"] == part
+
+
 async def test_the_ledger_pages_newest_first_with_document_numbers(
     client: httpx.AsyncClient, api_parts_shop: PartsShop, sign_in: SignIn, db: asyncpg.Connection
 ) -> None:

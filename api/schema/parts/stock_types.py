@@ -120,9 +120,11 @@ class StockItem(relay.Node):
     last_issue_at: datetime | None
     active: bool
     part_id: strawberry.Private[int]
+    joined_part: strawberry.Private[Part]
 
     @classmethod
     def from_row(cls, row: Any) -> StockItem:
+        """From a row of ``stock_items.ITEM_SQL``, which joins the part already."""
         return cls(
             id=row["id"],
             bin_location=row["bin_location"],
@@ -139,6 +141,17 @@ class StockItem(relay.Node):
             last_issue_at=row["last_issue_at"],
             active=row["active"],
             part_id=row["part_id"],
+            joined_part=Part(
+                id=row["part_id"],
+                part_number=row["part_number"],
+                name=row["part_name"],
+                name_zh=row["part_name_zh"],
+                unit=row["part_unit"],
+                pack_size=row["part_pack_size"],
+                list_price=row["part_list_price"],
+                part_group=row["part_group"],
+                superseded_by_id=row["part_superseded_by"],
+            ),
         )
 
     @classmethod
@@ -169,8 +182,10 @@ class StockItem(relay.Node):
         return max((datetime.now(UTC) - self.last_movement_at).days, 0)
 
     @strawberry.field
-    async def part(self, info: Info) -> Part | None:
-        return await load_one(info.context.loaders.part, Part.from_row, self.part_id)
+    def part(self) -> Part | None:
+        # Joined by the item's own query: no data-loader batch (a second tenant transaction)
+        # and no awaited future per item of a list page.
+        return self.joined_part
 
     @strawberry.field(description="Value of what is on the shelf at the lots' FIFO costs.")
     async def stock_value(self, info: Info) -> Decimal:
