@@ -1,5 +1,5 @@
 """Housekeeping jobs: ended sessions are deleted a week after they end, partner calls
-after 90 days."""
+and finished webhook deliveries (with their attempts and events) after 90 days."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from tenants.access import sessions
-from tenants.partners import call_log
+from tenants.partners import call_log, webhook_retention
 
 log = logging.getLogger("dealernet.worker")
 
@@ -25,3 +25,17 @@ async def purge_partner_calls(ctx: dict[str, Any]) -> int:
     if removed:
         log.info("purged %d partner calls older than 90 days", removed)
     return removed
+
+
+async def purge_partner_webhooks(ctx: dict[str, Any]) -> int:
+    """Delivered and dead webhook deliveries are kept 90 days, as the call log; pending
+    ones are never purged. Returns how many rows went."""
+    purged = await webhook_retention.purge_older_than()
+    if purged.total:
+        log.info(
+            "purged webhook rows older than 90 days: %d deliveries, %d attempts, %d events",
+            purged.deliveries,
+            purged.attempts,
+            purged.events,
+        )
+    return purged.total

@@ -8,7 +8,9 @@
   Redis outage at commit time, a lost job or a killed worker (its lease runs out).
 
 Job IDs name delivery and attempt, so the three paths never queue one attempt twice;
-the database decides who actually tries (``for update skip locked``).
+the database decides who actually tries (``for update skip locked``). A delivery left
+due and untaken past ``RetryPolicy.reissue_after`` (its job may be locked by a worker
+that died holding it) is asked for under a new job ID (``webhook_queue``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ async def deliver_partner_webhook(ctx: dict[str, Any], dealer_id: int, delivery_
 
 async def sweep_partner_webhooks(ctx: dict[str, Any]) -> int:
     """Ask for every due attempt; returns how many jobs were new."""
-    due = await webhook_delivery.due_deliveries(SWEEP_LIMIT)
+    policy: webhook_delivery.RetryPolicy = ctx.get(POLICY_KEY) or webhook_delivery.DEFAULT_POLICY
+    due = await webhook_delivery.due_deliveries(SWEEP_LIMIT, policy.reissue_after)
     woken = await wake(due, redis=ctx["redis"])
     if woken:
         log.info("webhook sweep woke %d of %d due deliveries", woken, len(due))

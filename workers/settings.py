@@ -17,7 +17,7 @@ from workers import (
     partner_webhooks,
     warranty_delivery,
 )
-from workers.housekeeping import purge_partner_calls, purge_sessions
+from workers.housekeeping import purge_partner_calls, purge_partner_webhooks, purge_sessions
 from workers.parts_reorder import RUN_TIMEOUT_SECONDS, reorder_run, reorder_schedule
 from workers.redis import QUEUE_NAME, redis_settings
 from workers.warranty_old_parts import scrap_old_parts_after_retention
@@ -39,6 +39,7 @@ class WorkerSettings:
     functions: ClassVar[list[Any]] = [
         purge_sessions,
         purge_partner_calls,
+        purge_partner_webhooks,
         scrap_old_parts_after_retention,
         *warranty_delivery.FUNCTIONS,
         func(reorder_run, timeout=RUN_TIMEOUT_SECONDS),
@@ -54,6 +55,7 @@ class WorkerSettings:
     cron_jobs: ClassVar[list[Any]] = [
         cron(purge_sessions, minute={17}, run_at_startup=False),
         cron(purge_partner_calls, hour={3}, minute={29}, run_at_startup=False),
+        cron(purge_partner_webhooks, hour={3}, minute={37}, run_at_startup=False),
         cron(scrap_old_parts_after_retention, minute={43}, run_at_startup=False),
         *warranty_delivery.CRON_JOBS,
         cron(reorder_schedule, minute=set(range(2, 60, 5)), run_at_startup=True),

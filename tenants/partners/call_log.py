@@ -9,17 +9,25 @@ is full a record is dropped and counted, never waited for: a slow or absent data
 must not slow partners down or grow memory without bound. ``stop`` flushes what is
 left, so a clean shutdown loses nothing. Calls older than ``RETENTION`` are purged
 by the housekeeping worker.
+
+Each dealer's share of a batch is written on its own: one dealer's failure costs the
+others nothing. A foreign-key violation means the key or application a record names
+is gone (a dealer's data removed, tables emptied by tests): nobody is left to read
+those records, so that dealer's share is dropped with a warning line, not an error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+import asyncpg
 
 from tenants.database import TenantScope, network_transaction, tenant_transaction
 
@@ -106,9 +114,10 @@ class CallLog:
         self._stopping = False
         self._flush_lock = asyncio.Lock()
         self.dropped = 0
-        """Records refused because the buffer was full."""
+        """Records refused because the buffer was full, or whose key or application was
+        gone when they were written (a foreign-key violation)."""
         self.lost = 0
-        """Records whose batch the database refused (logged with the error)."""
+        """Records whose write failed otherwise (logged with the error)."""
         self.written = 0
 
     @staticmethod
@@ -131,22 +140,40 @@ class CallLog:
         return True
 
     async def flush(self) -> int:
-        """Write everything buffered now, in batches; returns how many were written."""
+        """Write everything buffered now, in batches, each dealer's records of a batch on
+        their own; returns how many were written."""
         done = 0
         async with self._flush_lock:
             while self._buffer:
                 batch = [
                     self._buffer.popleft() for _ in range(min(self.batch_size, len(self._buffer)))
                 ]
-                try:
-                    await self._writer(batch)
-                except Exception:
-                    self.lost += len(batch)
-                    log.exception("could not write %d partner call records", len(batch))
-                    continue
-                done += len(batch)
-                self.written += len(batch)
+                batch.sort(key=_dealer)  # stable: each dealer's records stay in order
+                for dealer_id, group in itertools.groupby(batch, key=_dealer):
+                    done += await self._write_dealer(dealer_id, list(group))
         return done
+
+    async def _write_dealer(self, dealer_id: int, records: list[CallRecord]) -> int:
+        try:
+            await self._writer(records)
+        except asyncpg.ForeignKeyViolationError as exc:
+            self.dropped += len(records)
+            log.warning(
+                "dropped %d partner call records of dealer %s: their key or application"
+                " is gone (%s)",
+                len(records),
+                dealer_id,
+                exc.constraint_name or "foreign key",
+            )
+            return 0
+        except Exception:
+            self.lost += len(records)
+            log.exception(
+                "could not write %d partner call records of dealer %s", len(records), dealer_id
+            )
+            return 0
+        self.written += len(records)
+        return len(records)
 
     async def start(self) -> None:
         if self._task is None:
@@ -170,6 +197,10 @@ class CallLog:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
             await self.flush()
+
+
+def _dealer(record: CallRecord) -> int:
+    return record.dealer_id
 
 
 async def purge_older_than(retention: timedelta = RETENTION) -> int:

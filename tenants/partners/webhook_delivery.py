@@ -70,6 +70,9 @@ class RetryPolicy:
     the host and the POST are each bounded by it)."""
     timeout: float = 10.0
     """Of one POST as a whole, connect to the last byte read; and of resolving the host."""
+    reissue_after: float = 60.0
+    """A delivery due this long that nobody took gets a job of its own from the sweep:
+    the first may be held by a worker that died holding it (``webhook_queue``)."""
 
     def __post_init__(self) -> None:
         if self.lease < 2 * self.timeout:
@@ -395,12 +398,20 @@ async def _record(
     )
 
 
-async def due_deliveries(limit: int = 1000) -> list[Wake]:
+async def due_deliveries(
+    limit: int = 1000, reissue_after: float = DEFAULT_POLICY.reissue_after
+) -> list[Wake]:
     """Pending deliveries of every dealer that are due and not leased: the sweep's work,
     read through ``webhook_delivery_due`` (SECURITY DEFINER, migration partners_0003),
-    which gives the app role keys only."""
+    which gives the app role keys only. Each ``reissue_after`` seconds a delivery stays
+    due untaken, its wake gets a new job ID (``webhook_queue.job_id``)."""
     async with network_transaction(fresh=True) as tx:
         rows = await tx.connection.fetch(
-            "select dealer_id, id, attempts from webhook_delivery_due($1)", limit
+            "select dealer_id, id, attempts,"
+            " floor(extract(epoch from now() - next_attempt_at)::float8 / $2::float8)::int"
+            " as reissue"
+            " from webhook_delivery_due($1)",
+            limit,
+            reissue_after,
         )
-    return [Wake(r["dealer_id"], r["id"], r["attempts"]) for r in rows]
+    return [Wake(r["dealer_id"], r["id"], r["attempts"], max(r["reissue"], 0)) for r in rows]

@@ -7,6 +7,12 @@ deferred retry and the sweep can all ask for the same attempt and arq keeps one 
 jobs keep no result, so the same ID can be asked for again once its job has run. A
 Redis outage at commit time delays a delivery; the worker's sweep
 (``webhook_delivery.due_deliveries``) still finds it.
+
+A worker killed after arq handed it a job leaves that job ID locked for the longest job
+timeout plus ten seconds (about half an hour), and asking under the same ID again does
+nothing meanwhile. So a delivery still due ``RetryPolicy.reissue_after`` seconds after
+its time is asked for under a new ID (``…:again<n>``); the database still decides who
+actually tries, so an extra job at most finds nothing to do.
 """
 
 from __future__ import annotations
@@ -37,10 +43,15 @@ class Wake:
     delivery_id: int
     attempts: int
     """Attempts already made: the job is for attempt ``attempts + 1``."""
+    reissue: int = 0
+    """How often the sweep asked again for an attempt nobody took (0: the first ask). A
+    worker killed after taking a job but before leasing its delivery leaves arq's lock
+    on that job ID for the longest job timeout (half an hour); a new ID is not held."""
 
 
 def job_id(wake: Wake) -> str:
-    return f"webhook-delivery:{wake.delivery_id}:{wake.attempts}"
+    base = f"webhook-delivery:{wake.delivery_id}:{wake.attempts}"
+    return f"{base}:again{wake.reissue}" if wake.reissue else base
 
 
 async def wake(

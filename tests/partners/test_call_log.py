@@ -4,6 +4,7 @@ as recent calls with a summary, bounded in memory, and purged after 90 days."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -183,6 +184,38 @@ async def test_a_failing_database_loses_the_batch_not_the_log() -> None:
     log.offer(_record(2))
     assert await log.flush() == 1
     assert (log.lost, log.written, len(log)) == (1, 1, 0)
+
+
+async def test_a_dealers_records_whose_key_is_gone_are_dropped_with_a_warning(
+    network: Network, db: asyncpg.Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The key a record names was removed before the flush: that dealer's records of the
+    batch are dropped and counted, with one warning line and no traceback; the other
+    dealer's records of the same batch are written."""
+    gone_dealer, other_dealer = network.dealer_ids[:2]
+    gone = await make_partner_app(db, gone_dealer, ["customers:read"])
+    other = await make_partner_app(db, other_dealer, ["customers:read"])
+    missing_key = await db.fetchval("select max(id) + 1000 from api_key")
+
+    def record(dealer: int, key: int, app: int, name: str) -> CallRecord:
+        return CallRecord(
+            dealer, key, app, datetime.now(UTC), name, "query", None, 1, 200, (), 1, ""
+        )
+
+    log = CallLog(batch_size=10, interval=3600)
+    log.offer(record(gone_dealer, missing_key, gone.app_id, "Gone1"))
+    log.offer(record(other_dealer, other.key_id, other.app_id, "Kept1"))
+    log.offer(record(gone_dealer, gone.key_id, gone.app_id, "Gone2"))
+    log.offer(record(other_dealer, other.key_id, other.app_id, "Kept2"))
+    with caplog.at_level(logging.INFO, logger="dealernet.partners.calls"):
+        assert await log.flush() == 2
+
+    assert (log.written, log.dropped, log.lost, len(log)) == (2, 2, 0, 0)
+    rows = await db.fetch("select dealer_id, operation_name from api_call order by id")
+    assert [tuple(r) for r in rows] == [(other_dealer, "Kept1"), (other_dealer, "Kept2")]
+    [warning] = [r for r in caplog.records if r.name == "dealernet.partners.calls"]
+    assert warning.levelno == logging.WARNING and warning.exc_info is None
+    assert f"dropped 2 partner call records of dealer {gone_dealer}" in warning.getMessage()
 
 
 async def test_calls_older_than_90_days_are_purged(

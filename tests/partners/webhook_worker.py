@@ -5,8 +5,10 @@ count jobs and must not share a queue with them), with a fast retry policy."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
@@ -43,7 +45,7 @@ async def queued_jobs(redis: ArqRedis) -> list[str]:
     return sorted(j.decode() for j in await redis.zrange(QUEUE_NAME, 0, -1))
 
 
-def make_worker(*, policy: RetryPolicy = FAST, sweep: bool = False) -> Worker:
+def make_worker(*, policy: RetryPolicy = FAST, sweep: bool = False, burst: bool = True) -> Worker:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx[partner_webhooks.POLICY_KEY] = policy
         ctx[partner_webhooks.HTTP_KEY] = direct_client()
@@ -55,7 +57,7 @@ def make_worker(*, policy: RetryPolicy = FAST, sweep: bool = False) -> Worker:
         cron_jobs=[partner_webhooks.sweep_cron()] if sweep else None,
         redis_pool=redis,
         queue_name=QUEUE_NAME,
-        burst=True,
+        burst=burst,
         poll_delay=0.01,
         max_jobs=10,
         on_startup=startup,
@@ -70,6 +72,33 @@ async def run_worker(*, policy: RetryPolicy = FAST, sweep: bool = False) -> Work
     try:
         await asyncio.wait_for(worker.main(), timeout=30)
     finally:
+        await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+        await partner_webhooks.shutdown(worker.ctx)
+        await worker.pool.aclose()
+    return worker
+
+
+async def run_worker_until(
+    done: Callable[[], Awaitable[bool]],
+    *,
+    policy: RetryPolicy = FAST,
+    sweep: bool = True,
+    within: float = 20,
+) -> Worker:
+    """Run a standing worker (not burst: a job orphaned by a killed worker stays in the
+    queue until arq's own expiry) until ``done()`` holds."""
+    worker = make_worker(policy=policy, sweep=sweep, burst=False)
+    task = asyncio.create_task(worker.main())
+    try:
+        async with asyncio.timeout(within):
+            for _ in itertools.count():  # the database has no event to wait for
+                if await done():
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
         await partner_webhooks.shutdown(worker.ctx)
         await worker.pool.aclose()

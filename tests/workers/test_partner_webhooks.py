@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
 import pytest
+from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from tenants.database import TenantScope, tenant_transaction
-from tenants.partners import domain_events, webhook_subscriptions
+from tenants.partners import domain_events, webhook_delivery, webhook_subscriptions
+from tenants.partners.webhook_queue import JOB_NAME, Wake, job_id
 from tests.factories import Network, make_network
 from tests.partners.webhook_factories import deliveries, make_app, make_subscription
 from tests.partners.webhook_receiver import Receiver, serving
-from tests.partners.webhook_worker import FAST, run_worker, webhook_redis
+from tests.partners.webhook_worker import (
+    FAST,
+    queued_jobs,
+    run_worker,
+    run_worker_until,
+    webhook_redis,
+)
+from workers.redis import QUEUE_NAME
 
 __all__ = ["webhook_redis"]
 pytestmark = pytest.mark.usefixtures("webhook_redis")
@@ -183,6 +194,58 @@ async def test_a_worker_that_died_mid_attempt_loses_nothing(
     assert (delivery["status"], delivery["attempts"]) == ("delivered", 2)
     assert await _attempt_log(db, delivery_id) == [(1, "lost", None), (2, "delivered", 204)]
     assert len(receiver.requests) == 1
+
+
+async def test_a_job_locked_by_a_killed_worker_is_asked_for_under_a_new_id(
+    db: asyncpg.Connection, net: Network, receiver: Receiver, webhook_redis: ArqRedis
+) -> None:
+    """A worker was killed right after arq handed it the delivery's job, before it leased
+    the delivery: arq keeps that job ID locked for half an hour and asking under it
+    again does nothing. The sweep asks under a new ID once the delivery has stayed due
+    past ``reissue_after``, and a live worker delivers it, once."""
+    dealer = net.dealer_ids[0]
+    sub, _ = await make_subscription(db, dealer, await make_app(db, dealer), receiver.url)
+    async with tenant_transaction(TenantScope.of([dealer])) as tx:
+        [delivery_id] = await domain_events.repair_order_status_changed(
+            tx, dealer, 9, "RO-9", "ready", "settled"
+        )
+        tx.after_commit.clear()  # the wake is arranged below, as the dead worker left it
+    first = job_id(Wake(dealer, delivery_id, 0))
+    assert first == f"webhook-delivery:{delivery_id}:0"
+    assert await webhook_redis.enqueue_job(
+        JOB_NAME, dealer, delivery_id, _job_id=first, _queue_name=QUEUE_NAME
+    )
+    # What arq leaves behind when the worker holding the job is SIGKILLed.
+    await webhook_redis.psetex(in_progress_key_prefix + first, 30 * 60 * 1000, b"1")
+    assert (
+        await webhook_redis.enqueue_job(
+            JOB_NAME, dealer, delivery_id, _job_id=first, _queue_name=QUEUE_NAME
+        )
+        is None
+    )
+    # Due for a while (the default policy: re-asked each minute it stays untaken).
+    await db.execute(
+        "update webhook_delivery set next_attempt_at = now() - interval '150 seconds'"
+        " where id = $1",
+        delivery_id,
+    )
+    [due] = await webhook_delivery.due_deliveries(reissue_after=60.0)
+    assert job_id(due) == f"webhook-delivery:{delivery_id}:0:again2"
+    policy = replace(FAST, reissue_after=60.0)
+
+    async def delivered() -> bool:
+        return (await deliveries(db, sub))[0]["status"] == "delivered"
+
+    await run_worker_until(delivered, policy=policy, within=15)
+
+    [delivery] = await deliveries(db, sub)
+    assert (delivery["status"], delivery["attempts"]) == ("delivered", 1)
+    assert await _attempt_log(db, delivery_id) == [(1, "delivered", 204)]
+    assert len(receiver.requests) == 1
+    # The locked job is still there, untouched; the new one ran and left nothing.
+    assert await queued_jobs(webhook_redis) == [first]
+    # Delivered, nothing is re-asked however long ago it was due.
+    assert await webhook_delivery.due_deliveries(reissue_after=60.0) == []
 
 
 async def test_one_dealers_events_never_reach_another_dealers_subscription(
