@@ -16,7 +16,7 @@ import asyncpg
 
 from tenants.access.errors import InvalidCredentials, SignInThrottled
 from tenants.access.passwords import hash_password, needs_rehash, verify_password
-from tenants.access.throttle import SignInThrottle
+from tenants.access.throttle import IN_FLIGHT_SECONDS, SignInThrottle
 from tenants.access.tokens import digest, new_secret
 from tenants.database import network_transaction
 
@@ -65,6 +65,29 @@ async def _event(
     )
 
 
+async def _verified_user(
+    username: str, password: str, throttle: SignInThrottle, remote_addr: str
+) -> asyncpg.Record:
+    """The user whose password this is; a failure is counted (and its lock set) before
+    the caller gives the username's turn back."""
+    async with network_transaction(fresh=True) as tx:
+        user = await tx.connection.fetchrow(
+            "select id, password_hash, active from staff_user where lower(username) = lower($1)",
+            username,
+        )
+    ok = verify_password(user["password_hash"] if user else None, password)
+    if ok and user and user["active"]:
+        return user
+    lock = await throttle.failed(username, remote_addr)
+    async with network_transaction(fresh=True) as tx:
+        await _event(
+            tx.connection, user["id"] if user else None, username, "sign_in_failed", remote_addr
+        )
+    if lock:
+        raise SignInThrottled(lock)
+    raise InvalidCredentials()
+
+
 async def sign_in(
     username: str,
     password: str,
@@ -75,27 +98,13 @@ async def sign_in(
     replaces_token: str | None = None,
 ) -> IssuedSession:
     username = username.strip()
-    wait = await throttle.retry_after(username, remote_addr)
-    if wait:
-        async with network_transaction(fresh=True) as tx:
-            await _event(tx.connection, None, username, "sign_in_throttled", remote_addr)
-        raise SignInThrottled(wait)
-
-    async with network_transaction(fresh=True) as tx:
-        user = await tx.connection.fetchrow(
-            "select id, password_hash, active from staff_user where lower(username) = lower($1)",
-            username,
-        )
-    ok = verify_password(user["password_hash"] if user else None, password)
-    if not (ok and user and user["active"]):
-        lock = await throttle.failed(username, remote_addr)
-        async with network_transaction(fresh=True) as tx:
-            await _event(
-                tx.connection, user["id"] if user else None, username, "sign_in_failed", remote_addr
-            )
-        if lock:
-            raise SignInThrottled(lock)
-        raise InvalidCredentials()
+    async with throttle.single_flight(username) as my_turn:
+        wait = await throttle.retry_after(username, remote_addr) if my_turn else IN_FLIGHT_SECONDS
+        if wait:
+            async with network_transaction(fresh=True) as tx:
+                await _event(tx.connection, None, username, "sign_in_throttled", remote_addr)
+            raise SignInThrottled(wait)
+        user = await _verified_user(username, password, throttle, remote_addr)
 
     await throttle.succeeded(username)
     token = new_secret()

@@ -3,9 +3,18 @@
 After ``FREE_ATTEMPTS`` failures within the window each further attempt waits twice
 as long as the previous one, up to ``MAX_LOCK_SECONDS``. Success clears the
 username's count.
+
+Checking the lock and counting a failure are two steps with a slow password check
+between them, so a burst of parallel guesses could all pass the check before the
+first failure is counted, and all be verified (a right one among them would sign
+in). ``single_flight`` closes that: one attempt per username is verified at a time,
+across every app process, and a concurrent one is refused as throttled.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 
@@ -15,6 +24,10 @@ FREE_ATTEMPTS_PER_ADDRESS = 25
 WINDOW_SECONDS = 15 * 60
 BASE_LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
+IN_FLIGHT_SECONDS = 1
+"""Retry advice for an attempt refused because another one for the username is running."""
+IN_FLIGHT_LEASE_MS = 10_000
+"""How long a crashed attempt can hold its username's turn."""
 
 
 def _keys(username: str, remote_addr: str) -> tuple[str, str]:
@@ -56,6 +69,18 @@ class SignInThrottle:
                 await self.redis.set(key + ":lock", "1", ex=wait)
                 longest = max(longest, wait)
         return longest
+
+    @asynccontextmanager
+    async def single_flight(self, username: str) -> AsyncIterator[bool]:
+        """Take the username's turn; yields False when another attempt holds it."""
+        user_key, _ = _keys(username, "")
+        turn = user_key + ":turn"
+        taken = await self.redis.set(turn, "1", nx=True, px=IN_FLIGHT_LEASE_MS)
+        try:
+            yield bool(taken)
+        finally:
+            if taken:
+                await self.redis.delete(turn)
 
     async def succeeded(self, username: str) -> None:
         user_key, _ = _keys(username, "")
