@@ -23,6 +23,7 @@ from tenants.database import TenantScope, tenant_transaction
 from tenants.partners import apps
 from tenants.parts import receiving
 from tests.api.graphql_client import bearer, gql
+from tests.conftest import reload_policies
 from tests.parts.factories_parts import PartsShop, make_parts_shop
 from tests.parts.purchasing_steps import acting, allowed_as, ordered, receipt_lines
 from tests.warranty.claims_arrange import issue_part
@@ -183,10 +184,13 @@ async def _received_order(owner: asyncpg.Connection, shop: PartsShop) -> None:
 
 
 async def make_example_dealers(
-    owner: asyncpg.Connection, client: httpx.AsyncClient
+    owner: asyncpg.Connection, client: httpx.AsyncClient, app: object
 ) -> ExampleDealers:
     desk = await make_warranty_desk(owner)
     shop = await make_parts_shop(owner)
+    # The staff just arranged act through the API below: their grants must be in the
+    # policy store now, not whenever its NOTIFY listener catches up.
+    await reload_policies(app)
     dealers = ExampleDealers(desk, shop)
     dealers.accident_order_id = await _accident_repair(owner, client, desk)
     dealers.claim_id = await _submitted_claim(owner, client, desk)

@@ -55,8 +55,7 @@ def _has_content(data: dict[str, Any]) -> bool:
 async def test_every_example_runs_and_matches_its_recorded_sample(
     app: object, client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    await reload_policies(app)
-    dealers = await make_example_dealers(db, client)
+    dealers = await make_example_dealers(db, client, app)
     await reload_policies(app)
     found = examples()
     assert set(found) == set(OPERATION_SCOPES), "every example needs its scopes listed"
