@@ -13,6 +13,7 @@ computed twice at once nor counted twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -105,7 +106,27 @@ async def request_run(
 async def claim_run(dealer_id: int, run_id: int, attempt: int) -> Outcome | None:
     """Mark the run running (visible at once); None when this job may compute it: the
     job of attempt N takes a run that N workers took before, so a duplicate job (or one
-    arriving between another's claim and computation) leaves it alone."""
+    arriving between another's claim and computation) leaves it alone.
+
+    A duplicate job checking the row at the same moment holds its lock for an instant;
+    the rightful job must not take that for a busy run and give up (the run would wait
+    for recovery), so a locked row whose attempts say "yours" is asked again briefly."""
+    for _ in range(_CLAIM_TRIES - 1):
+        outcome = await _claim_once(dealer_id, run_id, attempt)
+        if outcome != "locked":
+            return outcome
+        await asyncio.sleep(_CLAIM_PAUSE_SECONDS)
+    outcome = await _claim_once(dealer_id, run_id, attempt)
+    return "busy" if outcome == "locked" else outcome
+
+
+_CLAIM_TRIES = 5
+_CLAIM_PAUSE_SECONDS = 0.05
+
+
+async def _claim_once(
+    dealer_id: int, run_id: int, attempt: int
+) -> Outcome | Literal["locked"] | None:
     async with tenant_transaction(TenantScope.of((dealer_id,)), fresh=True) as tx:
         row = await tx.connection.fetchrow(
             "select status, attempts from reorder_run where dealer_id = $1 and id = $2"
@@ -114,10 +135,14 @@ async def claim_run(dealer_id: int, run_id: int, attempt: int) -> Outcome | None
             run_id,
         )
         if row is None:
-            exists = await tx.connection.fetchval(
-                "select 1 from reorder_run where dealer_id = $1 and id = $2", dealer_id, run_id
+            attempts = await tx.connection.fetchval(
+                "select attempts from reorder_run where dealer_id = $1 and id = $2",
+                dealer_id,
+                run_id,
             )
-            return "busy" if exists else "missing"
+            if attempts is None:
+                return "missing"
+            return "locked" if attempts == attempt else "busy"
         if row["status"] in ("done", "failed"):
             return "finished"
         if row["attempts"] != attempt:
